@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from articles.models import Article, Reference, RelatedQuestion, Revision, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "re_review_months"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    fields = ["number", "title", "created_by", "created_at", "locked_at", "short_hash"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RelatedQuestionInline(admin.TabularInline):
+    model = RelatedQuestion
+    fk_name = "article"
+    autocomplete_fields = ["related"]
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["slug", "topic", "review_status", "last_reviewed_at", "next_review_due"]
+    list_filter = ["review_status", "topic"]
+    search_fields = ["slug", "revisions__title"]
+    list_select_related = ["topic"]
+    filter_horizontal = ["authors"]
+    readonly_fields = [
+        "published_revision",
+        "review_status",
+        "first_published_at",
+        "last_reviewed_at",
+        "next_review_due",
+        "reviewed_by",
+        "created_at",
+    ]
+    inlines = [RevisionInline, RelatedQuestionInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+
+    def _editable(self, obj):
+        return obj is None or not obj.is_locked
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "created_by", "created_at", "locked_at"]
+    list_filter = [("locked_at", admin.EmptyFieldListFilter), "article__topic"]
+    search_fields = ["title", "article__slug"]
+    list_select_related = ["article", "created_by"]
+    readonly_fields = ["article", "number", "created_by", "created_at", "locked_at", "content_hash"]
+    inlines = [ReferenceInline]
+
+    def has_change_permission(self, request, obj=None):
+        # A submitted revision is shown, never changed.
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False

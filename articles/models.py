@@ -1,0 +1,284 @@
+"""Content: articles, their immutable revisions and references.
+
+This module imports neither ``reviewers`` nor ``editorial``: the editorial services write the
+public facts (published revision, review status, dates, reviewers) onto ``Article`` inside the
+transaction of each transition, so the reader page needs nothing else.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMID_PATTERN = r"^\d{1,8}$"
+
+
+class RevisionLocked(Exception):  # noqa: N818 - reads as the state it reports
+    """A submitted revision was about to be changed."""
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    re_review_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Shorter re-review interval for this topic; empty uses the editorial policy.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewStatus(models.TextChoices):
+    """What readers are told about the newest review cycle (DESIGN: three public steps)."""
+
+    NOT_SUBMITTED = "not_submitted", "Not submitted"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    APPROVED = "approved", "Approved"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_revision__isnull=False)
+
+
+class Article(models.Model):
+    slug = models.SlugField(max_length=200, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="articles")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Public facts, written by the editorial services in the transaction of a transition.
+    published_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_SUBMITTED
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewed_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Snapshot of the reviewers of the published revision: name, credentials, id.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_reviewed_at", "slug"]
+        indexes = [
+            models.Index(
+                fields=["-last_reviewed_at"],
+                name="article_published_idx",
+                condition=models.Q(published_revision__isnull=False),
+            ),
+            models.Index(fields=["next_review_due"], name="article_next_review_idx"),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def update_under_review(self):
+        """An approved article whose newer revision is in review (reader banner)."""
+        return self.published_revision_id is not None and self.review_status in (
+            ReviewStatus.SUBMITTED,
+            ReviewStatus.UNDER_REVIEW,
+        )
+
+
+class Revision(models.Model):
+    """One version of an article's content. Once submitted (``locked_at`` set) it never
+    changes: ``save()``, ``delete()`` and, on PostgreSQL, a trigger refuse."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField("question", max_length=300)
+    summary = models.TextField("answer summary", max_length=1200)
+    body = models.TextField("body (Markdown)", max_length=60000)
+    patient_body = models.TextField(
+        "plain-language version (Markdown)", max_length=30000, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(locked_at__isnull=True) | ~models.Q(content_hash=""),
+                name="revision_locked_has_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug} r{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and self._locked_in_database():
+            raise RevisionLocked(f"Revision {self.pk} has been submitted and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._locked_in_database():
+            raise RevisionLocked(f"Revision {self.pk} has been submitted and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def _locked_in_database(self):
+        return Revision.objects.filter(pk=self.pk, locked_at__isnull=False).exists()
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    @property
+    def short_hash(self):
+        return self.content_hash[:12]
+
+    def canonical_content(self):
+        """Everything a reader sees, in a stable form: the input of the content hash."""
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "patient_body": self.patient_body,
+            "references": [ref.canonical() for ref in self.references.order_by("position")],
+        }
+
+    def compute_content_hash(self):
+        canonical = json.dumps(
+            self.canonical_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def lock(self, *, at=None):
+        """Freeze this revision and its references. Only the editorial services call it,
+        inside the transaction that submits it."""
+        if self.is_locked:
+            return
+        self.content_hash = self.compute_content_hash()
+        self.locked_at = at or timezone.now()
+        Revision.objects.filter(pk=self.pk, locked_at__isnull=True).update(
+            content_hash=self.content_hash, locked_at=self.locked_at
+        )
+
+
+class ReferenceKind(models.TextChoices):
+    GUIDELINE = "guideline", "Guideline"
+    RESEARCH = "research", "Research"
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+    REVIEW = "review", "Review"
+    OTHER = "other", "Other"
+
+
+class Reference(models.Model):
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    kind = models.CharField(max_length=20, choices=ReferenceKind.choices)
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=300, help_text="Journal, publisher or issuing body.")
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1800)])
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(DOI_PATTERN, "Enter a DOI such as 10.1000/xyz123.")],
+    )
+    pmid = models.CharField(
+        "PMID",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(PMID_PATTERN, "A PubMed ID is 1 to 8 digits.")],
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="reference_unique_position"
+            ),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="reference_pos_gte_1"),
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.title}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.year and self.year > timezone.now().year:
+            raise ValidationError({"year": "The year cannot be in the future."})
+
+    def _refuse_if_locked(self):
+        if Revision.objects.filter(pk=self.revision_id, locked_at__isnull=False).exists():
+            raise RevisionLocked("References of a submitted revision cannot change.")
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    def canonical(self):
+        return {
+            "position": self.position,
+            "kind": self.kind,
+            "title": self.title,
+            "source": self.source,
+            "year": self.year,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "url": self.url,
+        }
+
+
+class RelatedQuestion(models.Model):
+    """A curated link from one article to another, shown under "Related questions"."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(article=models.F("related")), name="related_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.related}"

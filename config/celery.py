@@ -1,0 +1,11 @@
+"""The Celery application. Workers and beat run it with ``celery -A config``."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
+
+app = Celery("imprimatur")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,46 @@
+"""Operational endpoints."""
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache():
+    cache.set("healthz", "ok", 5)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "in-process"
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    checks, down = {}, []
+    for name, check in (("database", _database), ("cache", _cache), ("broker", _broker)):
+        try:
+            checks[name] = check() or "ok"
+        except Exception as error:  # noqa: BLE001 - any failure means "down"
+            checks[name] = f"down: {error.__class__.__name__}: {error}"
+            down.append(name)
+    body = {"status": "ok" if not down else "unavailable", "checks": checks, "down": down}
+    return JsonResponse(body, status=503 if down else 200)

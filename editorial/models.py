@@ -1,0 +1,338 @@
+"""The process: the editorial policy, submissions with their state machine, and the
+append-only, hash-chained audit log."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class EditorialPolicy(models.Model):
+    """The one row of editorial policy, editable by the chair in the admin."""
+
+    quorum = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text="Approvals needed, with no open change request, to approve a submission.",
+    )
+    invitation_response_days = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    review_due_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Days from acceptance until the review is due.",
+    )
+    reminder_days_before_due = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(30)]
+    )
+    remind_on_due_day = models.BooleanField(default=True)
+    overdue_reminder_interval_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    overdue_reminder_max = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MaxValueValidator(20)],
+        help_text="Overdue reminders before the work is escalated to the chair.",
+    )
+    re_review_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Approved articles are due for re-review after this many months.",
+    )
+    publish_pending = models.BooleanField(
+        "publish pending articles with a banner",
+        default=False,
+        help_text="Show submitted articles to readers, marked pending review and noindex.",
+    )
+    policy_text = models.TextField(
+        "editorial policy (Markdown)", blank=True, help_text="Shown at /editorial-policy/."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "editorial policy"
+        verbose_name_plural = "editorial policy"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="policy_singleton")]
+
+    def __str__(self):
+        return "Editorial policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    RESUBMITTED = "resubmitted", "Resubmitted"
+
+
+OPEN_STATES = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.UNDER_REVIEW,
+    SubmissionState.CHANGES_REQUESTED,
+)
+
+
+class SubmissionKind(models.TextChoices):
+    NEW = "new", "New article"
+    RESUBMISSION = "resubmission", "Resubmission after changes"
+    UPDATE = "update", "Update of an approved article"
+    RE_REVIEW = "re_review", "Scheduled re-review"
+
+
+def _is_author(submission, user):
+    return submission.article.authors.filter(pk=user.pk).exists()
+
+
+def _is_author_or_chair(submission, user):
+    return user.has_perm("editorial.assign_reviewers") or _is_author(submission, user)
+
+
+def _can_decide(submission, user):
+    return user.has_perm("editorial.decide_submission")
+
+
+def _can_manage_review(submission, user):
+    return user.has_perm("editorial.assign_reviewers")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Submission(ConcurrentTransitionMixin, models.Model):
+    """One revision sent to review. It pins the revision and its content hash; the state
+    changes only through ``editorial.services``."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="submissions"
+    )
+    revision = models.ForeignKey(
+        "articles.Revision", on_delete=models.PROTECT, related_name="submissions"
+    )
+    content_hash = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(max_length=20, choices=SubmissionKind.choices)
+    state = FSMField(default=SubmissionState.DRAFT, choices=SubmissionState.choices, protected=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_note = models.TextField("note to reviewers", blank=True, max_length=4000)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        permissions = [
+            ("assign_reviewers", "Can assign reviewers and start reviews"),
+            ("decide_submission", "Can approve, reject or request changes as the chair"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="submission_one_open_per_article",
+                violation_error_message="This article already has a submission in review.",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-submitted_at"], name="submission_state_idx")]
+
+    def __str__(self):
+        return f"{self.article.slug} r{self.revision.number} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:editorial_submission_change", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    # Transitions change in-memory state only; services lock, save, audit and notify.
+
+    @transition(
+        field=state,
+        source=SubmissionState.DRAFT,
+        target=SubmissionState.SUBMITTED,
+        permission=_is_author_or_chair,
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=SubmissionState.SUBMITTED,
+        target=SubmissionState.UNDER_REVIEW,
+        permission=_can_manage_review,
+    )
+    def start_review(self):
+        pass
+
+    @transition(
+        field=state,
+        source=SubmissionState.UNDER_REVIEW,
+        target=SubmissionState.CHANGES_REQUESTED,
+        permission=_can_decide,
+    )
+    def request_changes(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=SubmissionState.CHANGES_REQUESTED,
+        target=SubmissionState.RESUBMITTED,
+        permission=_is_author_or_chair,
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=SubmissionState.UNDER_REVIEW,
+        target=SubmissionState.APPROVED,
+        permission=_can_decide,
+    )
+    def approve(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=SubmissionState.UNDER_REVIEW,
+        target=SubmissionState.REJECTED,
+        permission=_can_decide,
+    )
+    def reject(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=SubmissionState.WITHDRAWN,
+        permission=_is_author_or_chair,
+    )
+    def withdraw(self):
+        self.decided_at = timezone.now()
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditQuerySet(models.QuerySet):
+    """Refuses bulk changes; PostgreSQL's trigger refuses them too (and raw SQL)."""
+
+    def update(self, **kwargs):
+        raise AuditLogImmutable("The audit log is append-only.")
+
+    def delete(self):
+        raise AuditLogImmutable("The audit log is append-only.")
+
+
+class AuditLogImmutable(Exception):  # noqa: N818
+    pass
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log. Each entry carries the hash of its
+    predecessor, so a changed, removed or forged entry breaks the chain
+    (``manage.py verify_audit``)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the system (sweeps, scheduled re-review).",
+    )
+    actor_label = models.CharField(max_length=200, editable=False)
+    action = models.CharField(max_length=60, editable=False)
+    target_type = models.CharField(max_length=60, editable=False)
+    target_id = models.PositiveBigIntegerField(editable=False)
+    article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=True,
+    )
+    from_state = models.CharField(max_length=30, blank=True, editable=False)
+    to_state = models.CharField(max_length=30, blank=True, editable=False)
+    comment = models.TextField(blank=True, editable=False)
+    data = models.JSONField(default=dict, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [
+            models.Index(fields=["article", "-sequence"], name="audit_article_idx"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("Audit entries cannot be deleted.")
+
+    def clean(self):
+        raise ValidationError("Audit entries are written by the editorial services only.")
+
+    def hashed_fields(self):
+        return {
+            "sequence": self.sequence,
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "article_id": self.article_id,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "comment": self.comment,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self):
+        canonical = json.dumps(
+            self.hashed_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
