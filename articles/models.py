@@ -282,3 +282,28 @@ class RelatedQuestion(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.related}"
+
+
+class ReviewRecord(models.Model):
+    """One approval of one revision, as readers see it in the review history. Written by
+    the editorial services in the transaction that approves."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_records")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    reviewers = models.JSONField(default=list, help_text="Name, credentials, slug, id of each.")
+    is_re_review = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["article", "-approved_at"]
+        indexes = [
+            models.Index(fields=["article", "-approved_at"], name="reviewrecord_article_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug} r{self.revision.number} approved {self.approved_at:%Y-%m-%d}"
+
+    @property
+    def short_hash(self):
+        return self.content_hash[:12]

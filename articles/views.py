@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from articles import selectors
-from articles.rendering import render_markdown
+from articles.presentation import reader_context
 
 
 def article_list(request):
@@ -16,14 +16,7 @@ def article_detail(request, slug):
     if article is None:
         raise Http404("No published article here.")
     revision = article.published_revision
-    references = list(revision.references.all())
-    return render(
-        request,
-        "articles/detail.html",
-        {
-            "article": article,
-            "revision": revision,
-            "references": references,
-            "body_html": render_markdown(revision.body, reference_count=len(references)),
-        },
+    context = reader_context(
+        article=article, revision=revision, references=list(revision.references.all())
     )
+    return render(request, "articles/detail.html", context)

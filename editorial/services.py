@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from articles.models import Article, ReviewStatus, Revision
+from articles.models import Article, ReviewRecord, ReviewStatus, Revision
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import EditorialPolicy, Submission, SubmissionKind, SubmissionState
@@ -319,4 +319,12 @@ def _publish(submission, snapshot):
             "next_review_due",
             "reviewed_by",
         ]
+    )
+    ReviewRecord.objects.create(
+        article=article,
+        revision=submission.revision,
+        approved_at=now,
+        content_hash=submission.content_hash,
+        reviewers=snapshot,
+        is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
     )

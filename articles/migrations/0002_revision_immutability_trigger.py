@@ -63,12 +63,12 @@ DROP FUNCTION IF EXISTS imprimatur_refuse_locked_revision();
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_SQL)
+        schema_editor.execute(POSTGRES_SQL, params=None)
 
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
+        schema_editor.execute(POSTGRES_REVERSE, params=None)
 
 
 class Migration(migrations.Migration):

@@ -41,7 +41,7 @@ SQLITE_REVERSE = [
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_SQL)
+        schema_editor.execute(POSTGRES_SQL, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_SQL:
             schema_editor.execute(statement)
@@ -50,7 +50,7 @@ def install(apps, schema_editor):
 def uninstall(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
+        schema_editor.execute(POSTGRES_REVERSE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)

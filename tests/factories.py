@@ -1,0 +1,110 @@
+"""A factory per model. Tests pass explicit values for the fields under test."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Reference, ReferenceKind, Revision, Topic
+from reviewers.models import BoardMember
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    password = factory.django.Password("pw-for-tests-only")
+
+    groups = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, extracted))
+
+
+def _join(user, names, default=()):
+    for name in names if names is not None else default:
+        user.groups.add(Group.objects.get(name=name))
+
+
+class AuthorFactory(UserFactory):
+    groups = factory.PostGeneration(lambda user, c, names, **kw: _join(user, names, ["Authors"]))
+
+
+class ChairFactory(UserFactory):
+    is_staff = True
+    groups = factory.PostGeneration(
+        lambda user, c, names, **kw: _join(user, names, ["Board chair"])
+    )
+
+
+class ReviewerUserFactory(UserFactory):
+    is_staff = True
+    groups = factory.PostGeneration(lambda user, c, names, **kw: _join(user, names, ["Reviewers"]))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class BoardMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardMember
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(ReviewerUserFactory)
+    display_name = factory.Sequence(lambda n: f"Dr. Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"dr-reviewer-{n}")
+    credentials = "MD, Internal Medicine"
+    bio = "Practising physician."
+
+    @factory.post_generation
+    def specialties(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.specialties.set(extracted)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    topic = factory.SubFactory(TopicFactory)
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create:
+            self.authors.set(extracted if extracted is not None else [AuthorFactory()])
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Revision
+
+    article = factory.SubFactory(ArticleFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Can question {n} be answered?")
+    summary = "Yes, in most cases [1]."
+    body = "The evidence is summarised here [1]."
+    created_by = factory.LazyAttribute(lambda rev: rev.article.authors.first())
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    revision = factory.SubFactory(RevisionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = ReferenceKind.GUIDELINE
+    title = factory.Sequence(lambda n: f"Guideline {n}")
+    source = "Journal of Examples"
+    year = 2024
+    doi = "10.1000/example"
+    pmid = "12345678"
