@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from articles.models import Article, ReviewRecord, ReviewStatus, Revision
+from editorial import notifications
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import EditorialPolicy, Submission, SubmissionKind, SubmissionState
@@ -38,12 +39,6 @@ PUBLIC_STATUS = {
     SubmissionState.CHANGES_REQUESTED: ReviewStatus.UNDER_REVIEW,
     SubmissionState.APPROVED: ReviewStatus.APPROVED,
 }
-
-
-def enqueue_on_commit(task, *args):
-    """Queue ``task`` once the current transaction commits. ``robust`` because a broker
-    that is down must not turn a committed change into an error page."""
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
 
 
 def add_months(day, months):
@@ -104,10 +99,9 @@ def _set_public_status(submission):
     article.review_status = status
 
 
-def _after_commit(entry):
-    from editorial import tasks
-
-    enqueue_on_commit(tasks.notify_event, entry.pk)
+def _notify(entry, submission):
+    """Write the authors' notifications into the outbox, in this transaction."""
+    notifications.queue_author_event(entry=entry, submission=submission)
 
 
 def _require_comment(comment, what):
@@ -172,7 +166,7 @@ def submission_submit(*, article, revision, actor, note=""):
             data={"revision": revision.number, "content_hash": revision.content_hash},
         )
         _set_public_status(submission)
-        _after_commit(entry)
+        _notify(entry, submission)
     return submission
 
 
@@ -208,7 +202,7 @@ def submission_resubmit(*, submission, revision, actor, note=""):
             },
         )
         _set_public_status(new)
-        _after_commit(entry)
+        _notify(entry, new)
     return new
 
 
@@ -221,7 +215,7 @@ def submission_start_review(*, submission, actor, check_permission=True):
             actor=actor,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -236,7 +230,7 @@ def submission_request_changes(*, submission, actor, comment, check_permission=T
             comment=comment,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -252,7 +246,7 @@ def submission_reject(*, submission, actor, comment, check_permission=True):
             comment=comment,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -262,7 +256,7 @@ def submission_withdraw(*, submission, actor, comment=""):
         locked, entry = _transition(
             submission=submission, name="withdraw", actor=actor, comment=comment
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -294,7 +288,7 @@ def submission_approve(
             check_permission=False,  # checked above, before the hash
         )
         _publish(locked, snapshot)
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
