@@ -24,3 +24,28 @@ class InvalidInput(WorkflowError):  # noqa: N818
     """The request itself is wrong: missing comment, wrong revision (400)."""
 
     status = 400
+
+
+class ReviewerNotEligible(WorkflowError):  # noqa: N818
+    """This board member cannot be assigned to this submission (409). The subclasses say
+    why; the chair's suggestions show the same reasons."""
+
+
+class ReviewerIsAuthor(ReviewerNotEligible):
+    pass
+
+
+class ReviewerInactive(ReviewerNotEligible):
+    pass
+
+
+class ReviewerAtCapacity(ReviewerNotEligible):
+    pass
+
+
+class ReviewerConflicted(ReviewerNotEligible):
+    pass
+
+
+class AlreadyAssigned(ReviewerNotEligible):
+    pass

@@ -2,6 +2,8 @@
 change (see ``editorial.outbox``); nothing here talks to the outside world."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.formats import date_format
 
 from editorial.models import NotificationKind
 from editorial.outbox import absolute_url, notifications_queue, render_notification
@@ -15,6 +17,8 @@ AUTHOR_EVENTS = {
     "submission.approve": "Approved and published: {title}",
     "submission.reject": "Not approved: {title}",
     "submission.withdraw": "Withdrawn from review: {title}",
+    "submission.override_approve": "Approved and published: {title}",
+    "submission.override_reject": "Not approved: {title}",
 }
 
 
@@ -59,4 +63,65 @@ def chairs():
         get_user_model()
         .objects.filter(board_member__is_chair=True, board_member__is_active=True, is_active=True)
         .exclude(email="")
+    )
+
+
+def _board_notification(*, entry, submission, user, subject, message, link):
+    return render_notification(
+        template="board_event",
+        context={
+            "entry": entry,
+            "submission": submission,
+            "title": submission.revision.title,
+            "user": user,
+            "message": message,
+            "link": link,
+        },
+        kind=NotificationKind.EVENT,
+        dedupe_key=f"event:{entry.pk}:user:{user.pk}",
+        recipient=user,
+        to_email=user.email,
+        subject=subject.format(title=_short(submission.revision.title)),
+        link=link,
+        article=submission.article,
+        submission=submission,
+    )
+
+
+def queue_reviewer_invitation(*, entry, assignment):
+    """Invite a board member to review, with the day their answer is due."""
+    user = assignment.reviewer.user
+    if not user.email:
+        return []
+    submission = assignment.submission
+    return notifications_queue(
+        [
+            _board_notification(
+                entry=entry,
+                submission=submission,
+                user=user,
+                subject="Invitation to review: {title}",
+                message="You are invited to review this article. Please accept or decline by "
+                f"{date_format(assignment.response_due, 'F j, Y')}.",
+                link=absolute_url(
+                    reverse("admin:editorial_assignment_review", args=[assignment.pk])
+                ),
+            )
+        ]
+    )
+
+
+def queue_chair_event(*, entry, submission, subject, message):
+    """Tell the board chairs about something waiting for them."""
+    link = absolute_url(reverse("admin:editorial_board"))
+    return notifications_queue(
+        _board_notification(
+            entry=entry,
+            submission=submission,
+            user=chair,
+            subject=subject,
+            message=message,
+            link=link,
+        )
+        for chair in chairs()
     )

@@ -70,3 +70,40 @@ def submitted(article, draft, author):
 @pytest.fixture
 def under_review(submitted, chair):
     return services.submission_start_review(submission=submitted, actor=chair)
+
+
+# --- The board ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def members(article):
+    """Three active reviewers; the first two are specialists in the article's topic."""
+    return [
+        BoardMemberFactory(
+            display_name="Dr. Ada Reyes",
+            slug="dr-ada-reyes",
+            user__username="reviewer1",
+            specialties=[article.topic],
+        ),
+        BoardMemberFactory(
+            display_name="Dr. Ben Okafor",
+            slug="dr-ben-okafor",
+            user__username="reviewer2",
+            specialties=[article.topic],
+        ),
+        BoardMemberFactory(
+            display_name="Dr. Chloe Varga", slug="dr-chloe-varga", user__username="reviewer3"
+        ),
+    ]
+
+
+@pytest.fixture
+def invited(submitted, members, chair):
+    """The first reviewer invited to the submitted submission."""
+    return services.assignment_create(submission=submitted, reviewer=members[0], actor=chair)
+
+
+@pytest.fixture
+def accepted(invited):
+    """``invited`` accepted: the submission is now under review."""
+    return services.assignment_accept(assignment=invited, actor=invited.reviewer.user)

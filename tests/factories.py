@@ -1,11 +1,15 @@
 """A factory per model. Tests pass explicit values for the fields under test."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from articles.models import Article, Reference, ReferenceKind, Revision, Topic
-from reviewers.models import BoardMember
+from editorial.models import Assignment
+from reviewers.models import BoardMember, ConflictKind, ConflictOfInterest
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,3 +112,26 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     year = 2024
     doi = "10.1000/example"
     pmid = "12345678"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An invited assignment, created directly (tests of the rules go through
+    ``editorial.services.assignment_create``)."""
+
+    class Meta:
+        model = Assignment
+
+    submission = None  # required: pass a submission
+    reviewer = factory.SubFactory(BoardMemberFactory)
+    invited_by = factory.LazyAttribute(lambda a: a.submission.submitted_by)
+    response_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=4))
+
+
+class ConflictOfInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConflictOfInterest
+
+    member = factory.SubFactory(BoardMemberFactory)
+    kind = ConflictKind.TOPIC
+    topic = factory.SubFactory(TopicFactory)
+    reason = "I consult for a manufacturer in this field."

@@ -1,0 +1,315 @@
+"""Reads that the reviewer's queue, the review screen and the chair's board view need,
+with their joins and prefetches applied. Every function here runs a fixed number of
+queries, whatever the number of rows."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from articles.models import Reference, Revision
+from articles.presentation import reader_context
+from editorial.diffs import revision_diff
+from editorial.eligibility import why_ineligible
+from editorial.models import (
+    ASSIGNMENT_OPEN_STATES,
+    Assignment,
+    AssignmentState,
+    AuditEntry,
+    Decision,
+    DecisionOutcome,
+    EditorialPolicy,
+    Submission,
+    SubmissionState,
+)
+from reviewers.models import BoardMember, ConflictOfInterest
+
+REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
+
+
+def is_chair(user):
+    return user.has_perm("editorial.assign_reviewers")
+
+
+# --- Who sees what in the admin ---------------------------------------------------------
+
+
+def assignments_visible_to(user):
+    """The chair sees every assignment; a reviewer their own; anyone else none. Annotated
+    with ``due_on`` and ``is_overdue``."""
+    queryset = (
+        Assignment.objects.with_due()
+        .select_related(
+            "reviewer", "submission__article__topic", "submission__revision", "decision"
+        )
+        .order_by("due_on", "pk")
+    )
+    if is_chair(user):
+        return queryset
+    return queryset.filter(reviewer__user_id=user.pk)
+
+
+def submissions_visible_to(user):
+    """The chair sees every submission; a reviewer those they have been assigned to."""
+    queryset = Submission.objects.all()
+    if is_chair(user):
+        return queryset
+    return queryset.filter(
+        Exists(Assignment.objects.filter(submission=OuterRef("pk"), reviewer__user_id=user.pk))
+    )
+
+
+def articles_visible_to(user, queryset):
+    if is_chair(user):
+        return queryset
+    return queryset.filter(
+        Exists(
+            Assignment.objects.filter(submission__article=OuterRef("pk"), reviewer__user_id=user.pk)
+        )
+    )
+
+
+def revisions_visible_to(user, queryset):
+    """A reviewer sees the revisions pinned by the submissions they were assigned to."""
+    if is_chair(user):
+        return queryset
+    return queryset.filter(
+        Exists(
+            Assignment.objects.filter(
+                submission__revision=OuterRef("pk"), reviewer__user_id=user.pk
+            )
+        )
+    )
+
+
+def article_audit_trail(article_id, *, limit=200):
+    """An article's audit entries, newest first."""
+    return AuditEntry.objects.filter(article_id=article_id).order_by("-sequence")[:limit]
+
+
+# --- The review screen ------------------------------------------------------------------
+
+
+def last_approved_revision(article, *, before):
+    """The newest approved revision of ``article`` older than the revision ``before``."""
+    return (
+        Revision.objects.filter(
+            article=article,
+            number__lt=before.number,
+            submissions__state=SubmissionState.APPROVED,
+        )
+        .order_by("-number")
+        .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
+        .first()
+    )
+
+
+def review_screen(assignment):
+    """Everything the review screen shows for one assignment: the pinned revision as
+    readers will see it, the diff against the last approved revision, the author's note
+    and the decisions taken on earlier revisions of the article."""
+    submission = assignment.submission
+    article = submission.article
+    revision = submission.revision
+    references = list(revision.references.order_by("position"))
+    previous = last_approved_revision(article, before=revision)
+    earlier_decisions = (
+        Decision.objects.filter(submission__article=article)
+        .exclude(submission=submission)
+        .select_related("assignment__reviewer", "revision")
+        .order_by("-created_at")
+    )
+    return {
+        "assignment": assignment,
+        "submission": submission,
+        "reader": reader_context(article=article, revision=revision, references=references),
+        "previous_revision": previous,
+        "diff": revision_diff(
+            previous,
+            revision,
+            old_references=list(previous.references.all()),
+            new_references=references,
+        )
+        if previous
+        else None,
+        "earlier_decisions": list(earlier_decisions),
+        "conflicts": list(
+            ConflictOfInterest.objects.covering(
+                article=article, author_ids=article.authors.values_list("pk", flat=True)
+            )
+            .filter(member_id=assignment.reviewer_id)
+            .select_related("topic", "author", "article")
+        ),
+    }
+
+
+# --- Suggestions and the chair's board view ---------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    member: BoardMember
+    eligible: bool
+    reason: str
+    specialty_match: bool = False
+    load: int = 0
+
+
+@dataclass
+class BoardItem:
+    """One submission on the chair's board view."""
+
+    submission: Submission
+    open_assignments: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    approvals: int = 0
+    needed: int = 0
+    suggestions: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+
+    @property
+    def pending_rejections(self):
+        return [d for d in self.decisions if d.outcome == DecisionOutcome.REJECT]
+
+
+def _board_members():
+    """Every board member with their specialties and their count of open assignments."""
+    return list(
+        BoardMember.objects.select_related("user")
+        .prefetch_related("specialties")
+        .annotate(
+            open_load=Count("assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES))
+        )
+        .order_by("display_name")
+    )
+
+
+def _active_conflicts_by_member():
+    conflicts = defaultdict(list)
+    for conflict in ConflictOfInterest.objects.active().select_related(
+        "topic", "author", "article"
+    ):
+        conflicts[conflict.member_id].append(conflict)
+    return conflicts
+
+
+def _covers(conflict, article, author_ids):
+    return (
+        conflict.topic_id == article.topic_id
+        or conflict.article_id == article.pk
+        or conflict.author_id in author_ids
+    )
+
+
+def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments):
+    """Split ``members`` into ranked suggestions (specialty match first, then lowest load,
+    then name) and exclusions, each with the reason. ``open_assignments`` are the
+    submission's open assignments; ``submission.article.authors`` must be loaded."""
+    article = submission.article
+    author_ids = {author.pk for author in article.authors.all()}
+    assigned = {assignment.reviewer_id for assignment in open_assignments}
+    suggestions, excluded = [], []
+    for member in members:
+        covering = [
+            c for c in conflicts_by_member.get(member.pk, []) if _covers(c, article, author_ids)
+        ]
+        error = why_ineligible(
+            member=member,
+            author_ids=author_ids,
+            conflicts=covering,
+            open_count=member.open_load,
+            already_assigned=member.pk in assigned,
+        )
+        if error is not None:
+            excluded.append(Suggestion(member=member, eligible=False, reason=error.message))
+            continue
+        match = any(topic.pk == article.topic_id for topic in member.specialties.all())
+        load = f"{member.open_load} of {member.max_open_assignments} open reviews"
+        reason = (
+            f"Specialty: {article.topic.name} · {load}" if match else f"No specialty match · {load}"
+        )
+        suggestions.append(
+            Suggestion(
+                member=member,
+                eligible=True,
+                reason=reason,
+                specialty_match=match,
+                load=member.open_load,
+            )
+        )
+    suggestions.sort(key=lambda s: (not s.specialty_match, s.load, s.member.display_name))
+    return suggestions, excluded
+
+
+def reviewer_suggestions(submission):
+    """Ranked suggestions and exclusions for one submission (see ``rank_reviewers``)."""
+    submission = (
+        Submission.objects.select_related("article__topic")
+        .prefetch_related("article__authors")
+        .get(pk=submission.pk)
+    )
+    return rank_reviewers(
+        submission=submission,
+        members=_board_members(),
+        conflicts_by_member=_active_conflicts_by_member(),
+        open_assignments=list(submission.assignments.open()),
+    )
+
+
+def board_overview(*, limit=100):
+    """The chair's board view: the open submissions (oldest first) with their open
+    assignments, decisions, how many reviewers they still need, and ranked suggestions;
+    plus the overdue and escalated assignments."""
+    quorum = EditorialPolicy.load().quorum
+    submissions = list(
+        Submission.objects.filter(state__in=REVIEWABLE_STATES)
+        .select_related("article__topic", "revision", "submitted_by")
+        .prefetch_related(
+            "article__authors",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.open()
+                .with_due()
+                .select_related("reviewer")
+                .order_by("due_on", "pk"),
+                to_attr="open_assignments",
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("assignment__reviewer").order_by(
+                    "created_at"
+                ),
+                to_attr="all_decisions",
+            ),
+        )
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    members = _board_members()
+    conflicts = _active_conflicts_by_member()
+    items = []
+    for submission in submissions:
+        approvals = sum(1 for d in submission.all_decisions if d.outcome == DecisionOutcome.APPROVE)
+        item = BoardItem(
+            submission=submission,
+            open_assignments=submission.open_assignments,
+            decisions=submission.all_decisions,
+            approvals=approvals,
+            needed=max(0, quorum - approvals - len(submission.open_assignments)),
+        )
+        item.suggestions, item.excluded = rank_reviewers(
+            submission=submission,
+            members=members,
+            conflicts_by_member=conflicts,
+            open_assignments=submission.open_assignments,
+        )
+        items.append(item)
+    open_assignments = [a for item in items for a in item.open_assignments]
+    return {
+        "quorum": quorum,
+        "items": items,
+        "needs_reviewers": [item for item in items if item.needed > 0],
+        "awaiting_chair": [item for item in items if item.pending_rejections],
+        "overdue": [a for a in open_assignments if a.is_overdue],
+        "escalated": [a for a in open_assignments if a.escalated_at is not None],
+        "accepted_count": sum(1 for a in open_assignments if a.state == AssignmentState.ACCEPTED),
+    }
