@@ -137,3 +137,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+CELERY_BEAT_SCHEDULE = {
+    "editorial-sweep": {
+        "task": "editorial.tasks.sweep",
+        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60),
+    },
+}
