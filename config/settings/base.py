@@ -138,6 +138,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
+
 CELERY_BEAT_SCHEDULE = {
     "editorial-sweep": {
         "task": "editorial.tasks.sweep",
