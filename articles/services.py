@@ -60,7 +60,9 @@ def revision_update_draft(*, revision, references=None, **content):
         if references is not None:
             rows = [Reference(revision=revision, **data) for data in references]
             for row in rows:  # bulk_create skips validation; a bad DOI must not be frozen
-                row.full_clean(exclude=["revision"], validate_unique=False)
+                row.full_clean(
+                    exclude=["revision"], validate_unique=False, validate_constraints=False
+                )
             revision.references.all().delete()
             Reference.objects.bulk_create(rows)
     return revision
