@@ -66,6 +66,28 @@ def chairs():
     )
 
 
+def queue_re_review(*, entry, submission):
+    """Tell the chairs that an approved article is back in review, and why."""
+    title = submission.revision.title
+    link = absolute_url(reverse("admin:editorial_submission_change", args=[submission.pk]))
+    rows = [
+        render_notification(
+            template="re_review",
+            context={"entry": entry, "submission": submission, "title": title, "link": link},
+            kind=NotificationKind.RE_REVIEW,
+            dedupe_key=f"re_review:{entry.pk}:user:{chair.pk}",
+            recipient=chair,
+            to_email=chair.email,
+            subject=f"Re-review opened: {_short(title)}",
+            link=link,
+            article=submission.article,
+            submission=submission,
+        )
+        for chair in chairs()
+    ]
+    return notifications_queue(rows)
+
+
 def _board_notification(*, entry, submission, user, subject, message, link):
     return render_notification(
         template="board_event",

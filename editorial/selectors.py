@@ -5,7 +5,17 @@ queries, whatever the number of rows."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
@@ -36,9 +46,16 @@ def is_chair(user):
 
 def assignments_visible_to(user):
     """The chair sees every assignment; a reviewer their own; anyone else none. Annotated
-    with ``due_on`` and ``is_overdue``."""
+    with ``due_on``, ``is_overdue`` and ``is_mine`` (the viewer is the reviewer)."""
     queryset = (
         Assignment.objects.with_due()
+        .annotate(
+            is_mine=Case(
+                When(reviewer__user_id=user.pk, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related(
             "reviewer", "submission__article__topic", "submission__revision", "decision"
         )

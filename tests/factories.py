@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Reference, ReferenceKind, Revision, Topic
-from editorial.models import Assignment
+from editorial.models import Assignment, Submission, SubmissionKind
 from reviewers.models import BoardMember, ConflictKind, ConflictOfInterest
 
 
@@ -112,6 +112,19 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     year = 2024
     doi = "10.1000/example"
     pmid = "12345678"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission row as created, in ``draft``. Every later state is reached through
+    ``editorial.services`` (see the state fixtures in ``tests/conftest.py``)."""
+
+    class Meta:
+        model = Submission
+
+    revision = factory.SubFactory(RevisionFactory)
+    article = factory.LazyAttribute(lambda submission: submission.revision.article)
+    kind = SubmissionKind.NEW
+    submitted_by = factory.LazyAttribute(lambda submission: submission.article.authors.first())
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

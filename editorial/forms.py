@@ -1,0 +1,64 @@
+"""Forms of the board's admin screens. They check the shape of the input; the services
+check the rules (and the forms repeat the messages a person is most likely to need)."""
+
+from django import forms
+
+from articles.models import Revision
+from editorial.models import DecisionOutcome
+from reviewers.models import BoardMember
+
+OVERRIDE_CHOICES = [
+    (DecisionOutcome.APPROVE, "Approve and publish"),
+    (DecisionOutcome.REJECT, "Reject"),
+]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Your decision"
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+        max_length=8000,
+        help_text="Required unless you approve. The authors will read it.",
+    )
+    confirmed_no_conflict = forms.BooleanField(
+        label="I confirm I have no conflict of interest with this article, its authors or its "
+        "topic.",
+        error_messages={"required": "Confirm that you have no conflict of interest."},
+    )
+    revision = forms.ModelChoiceField(queryset=Revision.objects.all(), widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, comment = cleaned.get("outcome"), cleaned.get("comment", "")
+        if outcome and outcome != DecisionOutcome.APPROVE and not comment.strip():
+            verb = "request changes" if outcome == DecisionOutcome.REQUEST_CHANGES else "reject"
+            self.add_error("comment", f"A comment is required to {verb}.")
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+
+class RequiredReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea,
+        error_messages={"required": "A written reason is required."},
+    )
+
+
+class OverrideForm(RequiredReasonForm):
+    outcome = forms.ChoiceField(choices=OVERRIDE_CHOICES)
+
+
+class ReviewerChoiceForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=BoardMember.objects.all())
+    response_due = forms.DateField(required=False)
+
+
+class ConfirmRejectForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea)
