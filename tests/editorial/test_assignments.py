@@ -45,9 +45,7 @@ def counts():
 def test_the_chair_invites_a_reviewer_with_the_policys_response_days(submitted, members, chair):
     EditorialPolicy.objects.update_or_create(pk=1, defaults={"invitation_response_days": 6})
 
-    assignment = services.assignment_create(
-        submission=submitted, reviewer=members[0], actor=chair
-    )
+    assignment = services.assignment_create(submission=submitted, reviewer=members[0], actor=chair)
 
     assert assignment.state == AssignmentState.INVITED
     assert assignment.response_due == timezone.localdate() + datetime.timedelta(days=6)
@@ -152,9 +150,7 @@ def test_ineligible_reviewers_are_refused_and_nothing_is_written(
 def test_only_the_chair_assigns(submitted, members):
     before = counts()
     with pytest.raises(NotPermitted):
-        services.assignment_create(
-            submission=submitted, reviewer=members[1], actor=members[0].user
-        )
+        services.assignment_create(submission=submitted, reviewer=members[1], actor=members[0].user)
     assert counts() == before
 
 
