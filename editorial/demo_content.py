@@ -6,10 +6,14 @@ records; leave a field empty rather than guess one.
 
 References are numbered by their order in the list: the first is [1] in the body.
 
-An article's ``steps`` are replayed through the editorial services, in order:
-``submit``, ``start_review``, ``approve``, ``request_changes``, ``reject``, ``withdraw``,
-``resubmit``, and ``revise`` (a new draft revision with ``changes``). Author steps are
-taken by ``author``, review steps by ``chair``.
+An article's ``steps`` are replayed through the editorial services, in order. Author
+steps (``submit``, ``revise``: a new draft revision with ``changes``, ``resubmit``,
+``withdraw``) are taken by ``author``. Review goes through the board as it would in the
+admin: ``assign`` (the chair invites ``reviewers``, each of whom must be among the
+suggestions; those in ``accept``, by default all, accept; ``overdue_days`` moves the review
+date that many days into the past), ``approve`` (each of ``reviewers`` approves; the quorum
+then approves the submission), ``request_changes`` and ``reject`` (one ``reviewer``
+decides with ``comment``; the chair confirms a rejection).
 """
 
 DEMO_PASSWORD = "imprimatur-demo"
@@ -161,6 +165,15 @@ BOARD = [
             "Medical Advisory Board. She assigns each article to reviewers with the right "
             "expertise and no conflict of interest, and signs off every decision."
         ),
+    },
+]
+
+# Conflict-of-interest declarations (reviewer, and exactly one of topic / author / article).
+CONFLICTS = [
+    {
+        "member": "reviewer3",
+        "author": "author2",
+        "reason": "Co-wrote a national guideline on medicines review with Samuel Osei in 2023.",
     },
 ]
 
@@ -386,7 +399,7 @@ Do not start iron pills on your own. Too much iron can be harmful.
             "action": "submit",
             "note": "New article. Scope agreed with the chair: adults, secondary causes of RLS.",
         },
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer1", "reviewer2"]},
         {
             "action": "approve",
             "reviewers": ["reviewer1", "reviewer2"],
@@ -488,7 +501,7 @@ says so.
     },
     "steps": [
         {"action": "submit", "note": "Companion piece to the B12 article."},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer2", "reviewer1"]},
         {"action": "approve", "reviewers": ["reviewer2", "reviewer1"]},
         {
             "action": "revise",
@@ -529,7 +542,12 @@ higher ferritin levels than oral iron [1, 2, 4].
             },
         },
         {"action": "submit", "note": "Update: adds when to choose intravenous iron."},
-        {"action": "start_review"},
+        # Open work in the queues: reviewer2 is on it, reviewers 1 and 3 are invited.
+        {
+            "action": "assign",
+            "reviewers": ["reviewer2", "reviewer1", "reviewer3"],
+            "accept": ["reviewer2"],
+        },
     ],
 }
 
@@ -560,9 +578,10 @@ Check B12 every year in anyone taking a PPI [2].
     },
     "steps": [
         {"action": "submit"},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer3", "reviewer2"]},
         {
             "action": "request_changes",
+            "reviewer": "reviewer3",
             "comment": (
                 "The cited study is a case-control study: it shows an association, not "
                 "causation, so please reword the summary and body. It also found a smaller "
@@ -606,7 +625,7 @@ Do not stop your medicine without talking to your doctor first.
             },
         },
         {"action": "resubmit", "note": "Reworded as an association; testing now risk-based."},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer3", "reviewer2"]},
         {"action": "approve", "reviewers": ["reviewer3", "reviewer2"]},
     ],
 }
@@ -733,7 +752,17 @@ or feel numb.
             },
         ],
     },
-    "steps": [{"action": "submit"}, {"action": "start_review"}],
+    "steps": [
+        {"action": "submit"},
+        # reviewer2's review is overdue (for the reminders and the chair's overdue list);
+        # the chair, an endocrinologist too, has not answered the invitation yet.
+        {
+            "action": "assign",
+            "reviewers": ["reviewer2", "chair"],
+            "accept": ["reviewer2"],
+            "overdue_days": 3,
+        },
+    ],
 }
 
 FERRITIN_ARTICLE = {  # changes requested
@@ -773,9 +802,10 @@ catches more true cases at little cost in specificity [2].
     },
     "steps": [
         {"action": "submit"},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer2", "reviewer1"]},
         {
             "action": "request_changes",
+            "reviewer": "reviewer2",
             "comment": (
                 "Two points before this can go out. (1) Ferritin rises with inflammation, "
                 "infection, liver disease and kidney disease; please explain that a 'normal' "
@@ -833,9 +863,10 @@ worth trying [1].
     },
     "steps": [
         {"action": "submit"},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer1", "reviewer2"]},
         {
             "action": "reject",
+            "reviewer": "reviewer1",
             "comment": (
                 "Not approved. Both cited trials found that ginkgo did not reduce the rate of "
                 "dementia or Alzheimer's disease, yet the summary recommends it. The "
@@ -900,7 +931,7 @@ stroke or stent, who should not stop without advice.
     },
     "steps": [
         {"action": "submit"},
-        {"action": "start_review"},
+        {"action": "assign", "reviewers": ["reviewer2"]},
         {
             "action": "withdraw",
             "comment": (

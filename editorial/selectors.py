@@ -220,8 +220,9 @@ def _covers(conflict, article, author_ids):
 
 def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments):
     """Split ``members`` into ranked suggestions (specialty match first, then lowest load,
-    then name) and exclusions, each with the reason. ``open_assignments`` are the
-    submission's open assignments; ``submission.article.authors`` must be loaded."""
+    then members before the chair, then name) and exclusions, each with the reason.
+    ``open_assignments`` are the submission's open assignments; ``submission.article.
+    authors`` must be loaded."""
     article = submission.article
     author_ids = {author.pk for author in article.authors.all()}
     assigned = {assignment.reviewer_id for assignment in open_assignments}
@@ -254,7 +255,10 @@ def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments
                 load=member.open_load,
             )
         )
-    suggestions.sort(key=lambda s: (not s.specialty_match, s.load, s.member.display_name))
+    # Between equals, members before the chair: the chair reviews when nobody else can.
+    suggestions.sort(
+        key=lambda s: (not s.specialty_match, s.load, s.member.is_chair, s.member.display_name)
+    )
     return suggestions, excluded
 
 

@@ -111,11 +111,11 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
 
-    def has_add_permission(self, request):
-        member = getattr(request.user, "board_member", None)
-        return super().has_add_permission(request) and (
-            member is not None or is_chair(request.user)
-        )
+    def add_view(self, request, form_url="", extra_context=None):
+        # Checked here rather than in has_add_permission, which every admin page asks.
+        if not is_chair(request.user) and not hasattr(request.user, "board_member"):
+            raise PermissionDenied("Only board members declare conflicts of interest.")
+        return super().add_view(request, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 """Load the demo: accounts, the board, topics, the editorial policy and articles in every
 workflow state."""
 
+import datetime
 import logging
 from contextlib import contextmanager
 
@@ -11,22 +12,26 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from articles.models import Article, Reference, RelatedQuestion, Topic
 from articles.rendering import cited_numbers
 from articles.services import article_create, revision_draft_for_edit, revision_update_draft
 from editorial import demo_content as demo
-from editorial.models import EditorialPolicy, SubmissionState
+from editorial.models import DecisionOutcome, EditorialPolicy, SubmissionState
+from editorial.selectors import reviewer_suggestions
 from editorial.services import (
-    submission_approve,
-    submission_reject,
-    submission_request_changes,
+    assignment_accept,
+    assignment_create,
+    assignment_decide,
+    assignment_set_due_dates,
+    conflict_declare,
+    submission_confirm_reject,
     submission_resubmit,
-    submission_start_review,
     submission_submit,
     submission_withdraw,
 )
-from reviewers.models import BoardMember
+from reviewers.models import BoardMember, ConflictOfInterest
 
 CONTENT_FIELDS = ("title", "summary", "body", "patient_body")
 
@@ -85,6 +90,7 @@ class Command(BaseCommand):
             users, kept_password = self._users()
             topics = self._topics()
             members = self._board(users, topics)
+            self._conflicts(users, members)
             self._policy()
             self._articles(users, topics, members)
             self._related_questions()
@@ -191,6 +197,13 @@ class Command(BaseCommand):
             members[spec["username"]] = member
         return members
 
+    def _conflicts(self, users, members):
+        for spec in demo.CONFLICTS:
+            member = members[spec["member"]]
+            subject = {"author": users[spec["author"]]}
+            if not ConflictOfInterest.objects.active().filter(member=member, **subject).exists():
+                conflict_declare(member=member, actor=member.user, reason=spec["reason"], **subject)
+
     def _policy(self):
         policy = EditorialPolicy.load()
         if not policy.policy_text.strip():
@@ -226,32 +239,31 @@ class Command(BaseCommand):
         )
         revision_update_draft(revision=revision, references=_numbered(content["references"]))
 
-        submission = None
+        submission, assignments = None, {}
         for step in spec["steps"]:
             action = step["action"]
             if action == "submit":
                 submission = submission_submit(
                     article=article, revision=revision, actor=author, note=step.get("note", "")
                 )
-            elif action == "start_review":
-                submission = submission_start_review(submission=submission, actor=chair)
+            elif action == "assign":
+                assignments = self._assign(submission, step, users, members)
             elif action == "approve":
-                submission = submission_approve(
-                    submission=submission,
-                    actor=chair,
-                    comment=step.get("comment", ""),
-                    reviewers=[members[name] for name in step["reviewers"]],
-                )
+                for number, name in enumerate(step["reviewers"]):
+                    self._decide(
+                        assignments[name],
+                        DecisionOutcome.APPROVE,
+                        step.get("comment", "") if number == 0 else "",
+                    )
             elif action == "request_changes":
-                submission = submission_request_changes(
-                    submission=submission, actor=chair, comment=step["comment"]
+                self._decide(
+                    assignments[step["reviewer"]], DecisionOutcome.REQUEST_CHANGES, step["comment"]
                 )
             elif action == "reject":
-                submission = submission_reject(
-                    submission=submission, actor=chair, comment=step["comment"]
-                )
+                self._decide(assignments[step["reviewer"]], DecisionOutcome.REJECT, step["comment"])
+                submission_confirm_reject(submission=submission, actor=chair)
             elif action == "withdraw":
-                submission = submission_withdraw(
+                submission_withdraw(
                     submission=submission, actor=author, comment=step.get("comment", "")
                 )
             elif action == "revise":
@@ -269,7 +281,46 @@ class Command(BaseCommand):
                 )
             else:
                 raise CommandError(f"{spec['slug']}: unknown step {action!r}")
+            if submission is not None:
+                submission.refresh_from_db()
         return _describe(article, submission)
+
+    def _assign(self, submission, step, users, members):
+        """The chair invites the step's reviewers, as they would from the board view's
+        suggestions; the reviewers who accept do so from their queue."""
+        chair = users["chair"]
+        suggested, _ = reviewer_suggestions(submission)
+        suggested = {suggestion.member.pk for suggestion in suggested}
+        assignments = {}
+        for name in step["reviewers"]:
+            member = members[name]
+            if member.pk not in suggested:
+                raise CommandError(
+                    f"{submission.article.slug}: {name} is not among the suggested reviewers."
+                )
+            assignments[name] = assignment_create(
+                submission=submission, reviewer=member, actor=chair
+            )
+        for name in step.get("accept", step["reviewers"]):
+            assignments[name] = assignment_accept(
+                assignment=assignments[name], actor=members[name].user
+            )
+            if step.get("overdue_days"):
+                assignments[name] = assignment_set_due_dates(
+                    assignment=assignments[name],
+                    actor=chair,
+                    review_due=timezone.localdate() - datetime.timedelta(days=step["overdue_days"]),
+                )
+        return assignments
+
+    def _decide(self, assignment, outcome, comment):
+        return assignment_decide(
+            assignment=assignment,
+            actor=assignment.reviewer.user,
+            outcome=outcome,
+            comment=comment,
+            confirmed_no_conflict=True,
+        )
 
     def _related_questions(self):
         articles = Article.objects.in_bulk(
