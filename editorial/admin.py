@@ -9,7 +9,7 @@ their own assignments and what those pin; anything else is 404 to them."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -175,16 +175,22 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
             path("board/", view(self.board_view), name="editorial_board"),
             path(
                 "<int:pk>/transition/<str:name>/",
-                view(self.transition_view),
+                view(require_POST(self.transition_view)),
                 name="editorial_submission_transition",
             ),
-            path("<int:pk>/assign/", view(self.assign_view), name="editorial_submission_assign"),
             path(
-                "<int:pk>/override/", view(self.override_view), name="editorial_submission_override"
+                "<int:pk>/assign/",
+                view(require_POST(self.assign_view)),
+                name="editorial_submission_assign",
+            ),
+            path(
+                "<int:pk>/override/",
+                view(require_POST(self.override_view)),
+                name="editorial_submission_override",
             ),
             path(
                 "<int:pk>/confirm-reject/",
-                view(self.confirm_reject_view),
+                view(require_POST(self.confirm_reject_view)),
                 name="editorial_submission_confirm_reject",
             ),
             *super().get_urls(),
@@ -216,8 +222,6 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
                 messages.error(request, error)
 
     def assign_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         self._chair_only(request)
         submission = get_object_or_404(Submission, pk=pk)
         form = ReviewerChoiceForm(request.POST)
@@ -237,8 +241,6 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return self._board_redirect(request)
 
     def override_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         self._chair_only(request)
         submission = get_object_or_404(Submission, pk=pk)
         form = OverrideForm(request.POST)
@@ -257,8 +259,6 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return self._board_redirect(request)
 
     def confirm_reject_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         self._chair_only(request)
         submission = get_object_or_404(Submission, pk=pk)
         form = ConfirmRejectForm(request.POST)
@@ -274,8 +274,6 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return self._board_redirect(request)
 
     def transition_view(self, request, pk, name):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         submission = get_object_or_404(self.get_queryset(request), pk=pk)
         if name not in TRANSITION_BUTTONS or not self.has_view_permission(request, submission):
             raise PermissionDenied
@@ -433,32 +431,22 @@ class AssignmentAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
+        buttons = {
+            "accept": self.accept_view,
+            "decline": self.decline_view,
+            "withdraw": self.withdraw_view,
+            "reassign": self.reassign_view,
+            "conflict": self.conflict_view,
+        }
         return [
             path("<int:pk>/review/", view(self.review_view), name="editorial_assignment_review"),
-            path(
-                "<int:pk>/accept/",
-                view(require_POST(self.accept_view)),
-                name="editorial_assignment_accept",
-            ),
-            path(
-                "<int:pk>/decline/",
-                view(require_POST(self.decline_view)),
-                name="editorial_assignment_decline",
-            ),
-            path(
-                "<int:pk>/withdraw/",
-                view(require_POST(self.withdraw_view)),
-                name="editorial_assignment_withdraw",
-            ),
-            path(
-                "<int:pk>/reassign/",
-                view(require_POST(self.reassign_view)),
-                name="editorial_assignment_reassign",
-            ),
-            path(
-                "<int:pk>/conflict/",
-                view(require_POST(self.conflict_view)),
-                name="editorial_assignment_conflict",
+            *(
+                path(
+                    f"<int:pk>/{name}/",
+                    view(require_POST(button)),
+                    name=f"editorial_assignment_{name}",
+                )
+                for name, button in buttons.items()
             ),
             *super().get_urls(),
         ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial import services
-from editorial.models import AssignmentState, AuditEntry
+from editorial.models import AssignmentState, AuditEntry, Decision, DecisionOutcome
 from tests.factories import (
     ArticleFactory,
     AssignmentFactory,
@@ -191,3 +191,48 @@ def test_the_chair_gets_accept_buttons_only_for_their_own_invitations(client, qu
     response = client.get(QUEUE)
     assert len(titles(response)) == 5
     assert response.text.count(">Accept</button>") == 1
+
+
+def test_the_buttons_answer_only_post(client, queue):
+    client.force_login(queue["reviewer"].user)
+    response = client.get(reverse("admin:editorial_assignment_accept", args=[queue["soon"].pk]))
+    assert response.status_code == 405
+    queue["soon"].refresh_from_db()
+    assert queue["soon"].state == AssignmentState.INVITED
+
+
+def test_a_reviewer_opening_the_assignment_form_is_sent_to_the_review_screen(client, queue):
+    client.force_login(queue["reviewer"].user)
+    response = client.get(reverse("admin:editorial_assignment_change", args=[queue["soon"].pk]))
+    assert response.url == reverse("admin:editorial_assignment_review", args=[queue["soon"].pk])
+
+
+def test_the_chair_moves_a_due_date_in_the_assignment_form(client, queue, chair):
+    late = queue["late"]
+    new_due = timezone.localdate() + datetime.timedelta(days=5)
+    client.force_login(chair)
+    url = reverse("admin:editorial_assignment_change", args=[late.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"response_due": late.response_due.isoformat(), "review_due": new_due.isoformat()}
+    )
+    assert response.status_code == 302
+    late.refresh_from_db()
+    assert late.review_due == new_due
+    entry = AuditEntry.objects.filter(action="assignment.set_due_dates").latest("sequence")
+    assert entry.actor == chair and entry.data["review_due"]["to"] == new_due.isoformat()
+
+
+def test_reviewers_see_only_their_own_decisions(client, queue, members):
+    services.assignment_decide(
+        assignment=queue["late"],
+        actor=queue["reviewer"].user,
+        outcome=DecisionOutcome.APPROVE,
+        confirmed_no_conflict=True,
+    )
+    decisions = reverse("admin:editorial_decision_changelist")
+    client.force_login(members[1].user)
+    assert client.get(decisions).context["cl"].result_count == 0
+    client.force_login(queue["reviewer"].user)
+    assert client.get(decisions).context["cl"].result_count == 1
+    assert Decision.objects.count() == 1

@@ -157,38 +157,30 @@ def test_a_decision_on_a_submission_no_longer_under_review_is_refused(accepted, 
     assert counts() == before
 
 
-def test_the_database_refuses_a_decision_without_the_conflict_confirmation(accepted):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            assignment=accepted,
-            submission=accepted.submission,
-            revision=accepted.submission.revision,
-            outcome=DecisionOutcome.APPROVE,
-            confirmed_no_conflict=False,
+def insert_decision(assignment, **fields):
+    """A decision row written directly, past the service, as a shell session could."""
+    with transaction.atomic():
+        return Decision.objects.create(
+            assignment=assignment,
+            submission=assignment.submission,
+            revision=assignment.submission.revision,
+            **{"outcome": DecisionOutcome.APPROVE, "confirmed_no_conflict": True, **fields},
         )
+
+
+def test_the_database_refuses_a_decision_without_the_conflict_confirmation(accepted):
+    with pytest.raises(IntegrityError):
+        insert_decision(accepted, confirmed_no_conflict=False)
 
 
 def test_the_database_refuses_a_change_request_without_a_comment(accepted):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            assignment=accepted,
-            submission=accepted.submission,
-            revision=accepted.submission.revision,
-            outcome=DecisionOutcome.REQUEST_CHANGES,
-            comment="",
-            confirmed_no_conflict=True,
-        )
+    with pytest.raises(IntegrityError):
+        insert_decision(accepted, outcome=DecisionOutcome.REQUEST_CHANGES, comment="")
 
 
 def test_the_database_allows_one_decision_per_assignment(accepted):
     decide(accepted, outcome=DecisionOutcome.REJECT, comment="Outdated evidence.")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            assignment=accepted,
-            submission=accepted.submission,
-            revision=accepted.submission.revision,
-            outcome=DecisionOutcome.APPROVE,
-            confirmed_no_conflict=True,
-        )
+    with pytest.raises(IntegrityError):
+        insert_decision(accepted)
     accepted.submission.refresh_from_db()
     assert accepted.submission.state == SubmissionState.UNDER_REVIEW
