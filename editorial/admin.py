@@ -112,13 +112,13 @@ TRANSITION_BUTTONS = {
         True,
         "request_changes",
     ),
-    "override_approve": (
+    "approve": (
         "Approve (override: reason required)",
         _override(DecisionOutcome.APPROVE),
         True,
         "approve",
     ),
-    "override_reject": (
+    "reject": (
         "Reject (override: reason required)",
         _override(DecisionOutcome.REJECT),
         True,

@@ -856,12 +856,14 @@ def submission_override(*, submission, actor, outcome, reason):
     reason = (reason or "").strip()
     if outcome not in OVERRIDE_OUTCOMES:
         raise InvalidInput("An override either approves or rejects.")
-    if not reason:
-        raise InvalidInput("A written reason is required to override the board.")
     if not actor.has_perm("editorial.decide_submission"):
         raise NotPermitted("Only the board chair can override the board.")
     with transaction.atomic():
         locked = _lock(submission)
+        # A step the state does not allow is reported before a missing reason.
+        _check(locked, "approve" if outcome == DecisionOutcome.APPROVE else "reject", actor)
+        if not reason:
+            raise InvalidInput("A written reason is required to override the board.")
         decisions = list(
             Decision.objects.filter(submission=locked).select_related("assignment__reviewer")
         )

@@ -16,22 +16,33 @@ from tests.factories import (
 
 pytest_plugins = ["tests.realservices"]
 
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's sync API leaves an event loop running in the main
+    thread for the rest of the session, where Django refuses synchronous ORM calls."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid)
+
+
 AUDIT_TRIGGERS = ("audit_no_update_delete", "audit_no_truncate")
 
 
 @pytest.fixture(autouse=True)
 def _audit_triggers_allow_flush(request):
     """Transactional tests end with a TRUNCATE of every table, which the append-only
-    audit trigger rightly refuses. Enable the triggers before every database test and
-    disable them after a transactional one, just for its flush (pytest-django's autouse
-    database fixture is set up before this one, so it is torn down after it)."""
+    audit trigger rightly refuses. Enable the triggers at the start of every database test
+    and disable them after a transactional one, just for its flush (this fixture depends on
+    the database fixture, so it is torn down before the flush)."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (transactional or marker or "db" in request.fixturenames):
         yield
         return
+    request.getfixturevalue("transactional_db" if transactional else "db")
     _set_audit_triggers(enabled=True)
     yield
-    if marker.kwargs.get("transaction"):
+    if transactional:
         _set_audit_triggers(enabled=False)
 
 

@@ -133,7 +133,7 @@ def test_the_submission_page_offers_override_buttons_with_a_required_reason(
     page = client.get(reverse("admin:editorial_submission_change", args=[accepted.submission_id]))
     assert "Approve (override: reason required)" in page.text
     url = reverse(
-        "admin:editorial_submission_transition", args=[accepted.submission_id, "override_approve"]
+        "admin:editorial_submission_transition", args=[accepted.submission_id, "approve"]
     )
     response = client.post(url, {"comment": ""}, follow=True)
     assert "A written reason is required to override the board." in response.text
