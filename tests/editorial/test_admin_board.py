@@ -132,9 +132,7 @@ def test_the_submission_page_offers_override_buttons_with_a_required_reason(
     client.force_login(chair)
     page = client.get(reverse("admin:editorial_submission_change", args=[accepted.submission_id]))
     assert "Approve (override: reason required)" in page.text
-    url = reverse(
-        "admin:editorial_submission_transition", args=[accepted.submission_id, "approve"]
-    )
+    url = reverse("admin:editorial_submission_transition", args=[accepted.submission_id, "approve"])
     response = client.post(url, {"comment": ""}, follow=True)
     assert "A written reason is required to override the board." in response.text
     assert Submission.objects.get(pk=accepted.submission_id).state == SubmissionState.UNDER_REVIEW
