@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
 
-from articles.admin import ArticleAdmin, RevisionAdmin
+from articles.admin import ArticleAdmin, RevisionAdmin, RevisionInline
 from articles.models import Article, Revision
 from editorial import selectors, services
 from editorial.errors import NotPermitted, WorkflowError
@@ -760,9 +760,23 @@ admin.site.unregister(Article)
 admin.site.unregister(Revision)
 
 
+class SubmittedRevisionInline(RevisionInline):
+    """A reviewer sees the article's submitted revisions, never the author's draft."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if selectors.is_chair(request.user):
+            return queryset
+        return queryset.filter(locked_at__isnull=False)
+
+
 @admin.register(Article)
 class ArticleWithAuditTrailAdmin(NotFoundForOthersMixin, ArticleAdmin):
     readonly_fields = [*ArticleAdmin.readonly_fields, "audit_trail"]
+    inlines = [
+        SubmittedRevisionInline if inline is RevisionInline else inline
+        for inline in ArticleAdmin.inlines
+    ]
 
     def get_queryset(self, request):
         return selectors.articles_visible_to(request.user, super().get_queryset(request))

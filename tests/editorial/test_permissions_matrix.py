@@ -7,6 +7,7 @@ page). Permission refusals of an action a role could name are 403."""
 import pytest
 from django.urls import reverse
 
+from articles.services import revision_draft_for_edit, revision_update_draft
 from editorial import services
 from tests.factories import ArticleFactory, AuthorFactory, RevisionFactory
 
@@ -179,3 +180,14 @@ def test_a_reviewer_sees_a_submission_only_while_assigned_to_it(client, world):
         submission=world["submission"], reviewer=other, actor=world["users"]["chair"]
     )
     assert client.get(submission_url).status_code == 200
+
+
+def test_a_reviewer_does_not_see_the_authors_next_draft_on_the_article_page(client, world, author):
+    article = world["submission"].article
+    draft = revision_draft_for_edit(article=article, actor=author)
+    revision_update_draft(revision=draft, title="A secret working title?")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(world["users"]["assigned reviewer"])
+    assert "A secret working title?" not in client.get(url).text
+    client.force_login(world["users"]["chair"])
+    assert "A secret working title?" in client.get(url).text
