@@ -171,6 +171,11 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
+        buttons = {
+            "assign": self.assign_view,
+            "override": self.override_view,
+            "confirm-reject": self.confirm_reject_view,
+        }
         return [
             path("board/", view(self.board_view), name="editorial_board"),
             path(
@@ -178,20 +183,13 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
                 view(require_POST(self.transition_view)),
                 name="editorial_submission_transition",
             ),
-            path(
-                "<int:pk>/assign/",
-                view(require_POST(self.assign_view)),
-                name="editorial_submission_assign",
-            ),
-            path(
-                "<int:pk>/override/",
-                view(require_POST(self.override_view)),
-                name="editorial_submission_override",
-            ),
-            path(
-                "<int:pk>/confirm-reject/",
-                view(require_POST(self.confirm_reject_view)),
-                name="editorial_submission_confirm_reject",
+            *(
+                path(
+                    f"<int:pk>/{name}/",
+                    view(require_POST(button)),
+                    name=f"editorial_submission_{name.replace('-', '_')}",
+                )
+                for name, button in buttons.items()
             ),
             *super().get_urls(),
         ]
