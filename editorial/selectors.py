@@ -108,11 +108,12 @@ def article_audit_trail(article_id, *, limit=200):
 
 
 def last_approved_revision(article, *, before):
-    """The newest approved revision of ``article`` older than the revision ``before``."""
+    """The newest approved revision of ``article`` up to the revision ``before`` (itself,
+    when a scheduled re-review pins the published revision)."""
     return (
         Revision.objects.filter(
             article=article,
-            number__lt=before.number,
+            number__lte=before.number,
             submissions__state=SubmissionState.APPROVED,
         )
         .order_by("-number")

@@ -152,3 +152,18 @@ def test_the_chair_reads_a_review_screen_but_does_not_decide(client, accepted, c
     )  # fmt: skip
     assert response.status_code == 403
     assert not Decision.objects.exists()
+
+
+def test_a_re_review_of_the_published_revision_shows_no_changes(client, submitted, members, chair):
+    services.submission_start_review(submission=submitted, actor=chair)
+    services.submission_override(
+        submission=submitted, actor=chair, outcome="approve", reason="Seed content."
+    )
+    re_review = services.submission_open_re_review(
+        article=submitted.article, reason="Twelve months have passed.", actor=chair
+    )
+    assignment = services.assignment_create(submission=re_review, reviewer=members[0], actor=chair)
+    client.force_login(members[0].user)
+    response = client.get(review_url(assignment))
+    assert "No changes since revision 1 was approved." in response.text
+    assert "Twelve months have passed." in response.text
