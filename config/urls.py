@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import views as article_views
+from articles.feeds import ArticleFeed
+from articles.sitemaps import SITEMAPS
 from config.views import healthz
 
 admin.site.site_header = "Imprimatur editorial office"
@@ -10,6 +14,9 @@ admin.site.index_title = "Medical Advisory Board"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("editorial-policy/", article_views.editorial_policy, name="editorial_policy"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/articles/", ArticleFeed(), name="article_feed"),
     path("", include("reviewers.urls")),
     path("", include("articles.urls")),
 ]
