@@ -6,7 +6,13 @@ import datetime
 from django.utils import timezone
 
 from articles.models import ReferenceKind, ReviewRecord, ReviewStatus
-from tests.factories import ArticleFactory, BoardMemberFactory, ReferenceFactory, RevisionFactory
+from tests.factories import (
+    ArticleFactory,
+    BoardMemberFactory,
+    ReferenceFactory,
+    RevisionFactory,
+    UserFactory,
+)
 
 B12_BODY = """## What the evidence shows
 
@@ -112,8 +118,10 @@ def lock_and_publish(revision, *, reviewers, approved_at=None, is_re_review=Fals
 
 
 def make_reviewers(count, **extra):
+    """Board members (their users join no group: transactional tests flush the groups)."""
     return [
         BoardMemberFactory(
+            user=UserFactory(),
             display_name=f"Dr. Reviewer {index}",
             slug=f"reviewer-{index}-{extra.get('tag', 'x')}",
             credentials="MD, Neurology",
