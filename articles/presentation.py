@@ -80,12 +80,17 @@ def reader_context(
     state = _page_state(article, revision)
     count = len(references)
 
-    summary_html = render_markdown(revision.summary, reference_count=count, id_prefix="sum")
-    body_html = render_markdown(revision.body, reference_count=count, id_prefix="cite")
+    # The summary and the professional body share the ``cite-n`` anchors: the first
+    # citation of n in either carries it. The plain-language body has its own (pcite-n).
+    summary_html = render_markdown(revision.summary, reference_count=count, id_prefix="cite")
+    body_html = _drop_anchors(
+        render_markdown(revision.body, reference_count=count, id_prefix="cite"),
+        cited_numbers(revision.summary),
+    )
     patient_html = render_markdown(revision.patient_body, reference_count=count, id_prefix="pcite")
     showing_patient = audience == Audience.PATIENT and bool(revision.patient_body.strip())
     # Reading order decides where each reference's back-link returns to.
-    reading_order = [("sum", revision.summary)]
+    reading_order = [("cite", revision.summary)]
     if showing_patient:
         reading_order += [("pcite", revision.patient_body), ("cite", revision.body)]
     else:
@@ -125,6 +130,12 @@ def reader_context(
         _json_ld(context, author_names=selectors.author_names(article), references=references)
     )
     return context
+
+
+def _drop_anchors(html, numbers):
+    for number in numbers:
+        html = html.replace(f' id="cite-{number}"', "", 1)
+    return html
 
 
 def _page_state(article, revision):

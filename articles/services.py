@@ -47,7 +47,8 @@ def revision_draft_for_edit(*, article, actor):
 
 
 def revision_update_draft(*, revision, references=None, **content):
-    """Save content (and, if given, the full list of references as dicts) on a draft."""
+    """Save content (and, if given, the full list of references as dicts) on a draft.
+    Raises ``ValidationError`` for an invalid reference, changing nothing."""
     if revision.is_locked:
         raise RevisionLocked("This revision has been submitted; edit a new draft instead.")
     with transaction.atomic():
@@ -57,8 +58,11 @@ def revision_update_draft(*, revision, references=None, **content):
             setattr(revision, field, value)
         revision.save()
         if references is not None:
+            rows = [Reference(revision=revision, **data) for data in references]
+            for row in rows:  # bulk_create skips validation; a bad DOI must not be frozen
+                row.full_clean(
+                    exclude=["revision"], validate_unique=False, validate_constraints=False
+                )
             revision.references.all().delete()
-            Reference.objects.bulk_create(
-                Reference(revision=revision, **data) for data in references
-            )
+            Reference.objects.bulk_create(rows)
     return revision

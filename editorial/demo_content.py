@@ -4,6 +4,8 @@ Everything here is written for Imprimatur. Facts come from the cited sources; th
 is ours. Reference identifiers (DOI, PMID) were checked against public bibliographic
 records; leave a field empty rather than guess one.
 
+References are numbered by their order in the list: the first is [1] in the body.
+
 An article's ``steps`` are replayed through the editorial services, in order:
 ``submit``, ``start_review``, ``approve``, ``request_changes``, ``reject``, ``withdraw``,
 ``resubmit``, and ``revise`` (a new draft revision with ``changes``). Author steps are
@@ -27,7 +29,7 @@ TOPICS = [
     {
         "slug": "gastroenterology",
         "name": "Gastroenterology",
-        "description": "The digestive tract, absorption of nutrients, and the drugs that act on it.",
+        "description": "The digestive tract, nutrient absorption, and the drugs that act on it.",
     },
     {
         "slug": "cardiology",
@@ -212,9 +214,9 @@ B12_ARTICLE = {
         "summary": (
             "Possibly, but the link is much weaker than for iron. Low vitamin B12 damages "
             "nerves and can produce leg symptoms that resemble restless legs syndrome or "
-            "occur alongside it, and a few small studies have found lower B12 levels in "
-            "people with the syndrome. Iron deficiency remains the nutritional cause with the "
-            "best evidence, so check iron studies in everyone and test B12 in anyone with risk "
+            "occur alongside it, while evidence that it causes the syndrome itself comes only "
+            "from small studies. Iron deficiency remains the nutritional cause with the best "
+            "evidence, so check iron studies in everyone and test B12 in anyone with risk "
             "factors or signs of neuropathy."
         ),
         "body": """\
@@ -225,9 +227,9 @@ usually with unpleasant sensations, that starts or worsens at rest, eases with m
 worse in the evening or at night, and is not fully explained by another condition [1].
 
 Among the conditions that travel with RLS, only **iron deficiency** and **chronic kidney
-disease** have a consistently raised prevalence in systematic reviews. For most other
-associations, vitamin B12 deficiency included, the studies are small and of uneven quality
-[2, 3]. A causal role for B12 is plausible but not established.
+disease** have a consistently raised prevalence in systematic reviews. Evidence for other
+associations is weaker, and for vitamin B12 it rests on small observational studies and case
+reports rather than on trials [2, 3]. A causal role for B12 is plausible but not established.
 
 ## Why B12 deficiency can look like RLS
 
@@ -310,7 +312,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
 """,
         "references": [
             {
-                "position": 1,
                 "kind": "guideline",
                 "title": (
                     "Restless legs syndrome/Willis-Ekbom disease diagnostic criteria: updated "
@@ -323,7 +324,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "pmid": "25023924",
             },
             {
-                "position": 2,
                 "kind": "review",
                 "title": "Restless legs syndrome",
                 "source": "Nature Reviews Disease Primers",
@@ -332,7 +332,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "pmid": "34732752",
             },
             {
-                "position": 3,
                 "kind": "systematic_review",
                 "title": (
                     "Restless legs syndrome associated with major diseases: a systematic "
@@ -344,7 +343,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "pmid": "26944272",
             },
             {
-                "position": 4,
                 "kind": "review",
                 "title": "Vitamin B12 deficiency",
                 "source": "New England Journal of Medicine",
@@ -353,7 +351,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "pmid": "23301732",
             },
             {
-                "position": 5,
                 "kind": "guideline",
                 "title": "Vitamin B12 deficiency in over 16s: diagnosis and management (NG239)",
                 "source": "National Institute for Health and Care Excellence (NICE)",
@@ -361,7 +358,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "url": "https://www.nice.org.uk/guidance/ng239",
             },
             {
-                "position": 6,
                 "kind": "research",
                 "title": (
                     "Proton pump inhibitor and histamine 2 receptor antagonist use and "
@@ -373,7 +369,6 @@ Do not start iron pills on your own. Too much iron can be harmful.
                 "pmid": "24327038",
             },
             {
-                "position": 7,
                 "kind": "guideline",
                 "title": (
                     "Treatment of restless legs syndrome and periodic limb movement disorder: "
@@ -450,10 +445,6 @@ _AGA_IDA = {
 }
 
 
-def _at(position, reference):
-    return {"position": position, **{k: v for k, v in reference.items() if k != "position"}}
-
-
 # --- Approved, with a newer revision under review ("an update is under review"). ---------
 
 IRON_RLS_ARTICLE = {
@@ -493,7 +484,7 @@ Low iron is the most common thing that makes restless legs worse. A simple morni
 shows your iron level. If it is low, iron tablets can help. Take them only if your doctor
 says so.
 """,
-        "references": [_at(1, _AASM_2025), _at(2, _IRLSSG_IRON), _at(3, _COCHRANE_IRON_RLS)],
+        "references": [_AASM_2025, _IRLSSG_IRON, _COCHRANE_IRON_RLS],
     },
     "steps": [
         {"action": "submit", "note": "Companion piece to the B12 article."},
@@ -530,10 +521,10 @@ after about three months, or when absorption is impaired; guidelines allow it at
 higher ferritin levels than oral iron [1, 2, 4].
 """,
                 "references": [
-                    _at(1, _AASM_2025),
-                    _at(2, _IRLSSG_IRON),
-                    _at(3, _COCHRANE_IRON_RLS),
-                    _at(4, _AASM_2025_SR),
+                    _AASM_2025,
+                    _IRLSSG_IRON,
+                    _COCHRANE_IRON_RLS,
+                    _AASM_2025_SR,
                 ],
             },
         },
@@ -565,7 +556,7 @@ acid, and a large study showed that two or more years of PPI use causes B12 defi
 Check B12 every year in anyone taking a PPI [2].
 """,
         "patient_body": "",
-        "references": [_at(1, _LAM), _at(2, _STABLER)],
+        "references": [_LAM, _STABLER],
     },
     "steps": [
         {"action": "submit"},
@@ -611,7 +602,7 @@ Medicines that lower stomach acid, taken for years, are linked to low vitamin B1
 one and notice tingling feet, tiredness or memory trouble, ask your doctor about a B12 test.
 Do not stop your medicine without talking to your doctor first.
 """,
-                "references": [_at(1, _LAM), _at(2, _STABLER), _at(3, _NICE_B12)],
+                "references": [_LAM, _STABLER, _NICE_B12],
             },
         },
         {"action": "resubmit", "note": "Reworded as an association; testing now risk-based."},
@@ -660,7 +651,6 @@ diagnosed, your doctor should check your iron and vitamin levels with a blood te
 """,
         "references": [
             {
-                "position": 1,
                 "kind": "guideline",
                 "title": (
                     "American College of Gastroenterology guidelines update: diagnosis and "
@@ -671,8 +661,8 @@ diagnosed, your doctor should check your iron and vitamin levels with a blood te
                 "doi": "10.14309/ajg.0000000000002075",
                 "pmid": "36602836",
             },
-            _at(2, _AGA_IDA),
-            _at(3, _NICE_B12),
+            _AGA_IDA,
+            _NICE_B12,
         ],
     },
     "steps": [{"action": "submit", "note": "Reviewer with gastroenterology background, please."}],
@@ -710,7 +700,6 @@ or feel numb.
 """,
         "references": [
             {
-                "position": 1,
                 "kind": "research",
                 "title": (
                     "Long term treatment with metformin in patients with type 2 diabetes and "
@@ -722,7 +711,6 @@ or feel numb.
                 "pmid": "20488910",
             },
             {
-                "position": 2,
                 "kind": "research",
                 "title": (
                     "Long-term metformin use and vitamin B12 deficiency in the Diabetes "
@@ -734,7 +722,6 @@ or feel numb.
                 "pmid": "26900641",
             },
             {
-                "position": 3,
                 "kind": "guideline",
                 "title": (
                     "9. Pharmacologic approaches to glycemic treatment: Standards of Care in "
@@ -773,9 +760,8 @@ catches more true cases at little cost in specificity [2].
 """,
         "patient_body": "",
         "references": [
-            _at(1, _AGA_IDA),
+            _AGA_IDA,
             {
-                "position": 2,
                 "kind": "review",
                 "title": "Iron-deficiency anemia",
                 "source": "New England Journal of Medicine",
@@ -825,7 +811,6 @@ worth trying [1].
         "patient_body": "",
         "references": [
             {
-                "position": 1,
                 "kind": "research",
                 "title": "Ginkgo biloba for prevention of dementia: a randomized controlled trial",
                 "source": "JAMA",
@@ -834,7 +819,6 @@ worth trying [1].
                 "pmid": "19017911",
             },
             {
-                "position": 2,
                 "kind": "research",
                 "title": (
                     "Long-term use of standardised ginkgo biloba extract for the prevention of "
@@ -892,11 +876,9 @@ stroke or stent, who should not stop without advice.
         "patient_body": "",
         "references": [
             {
-                "position": 1,
                 "kind": "research",
                 "title": (
-                    "Effect of aspirin on cardiovascular events and bleeding in the healthy "
-                    "elderly"
+                    "Effect of aspirin on cardiovascular events and bleeding in the healthy elderly"
                 ),
                 "source": "New England Journal of Medicine",
                 "year": 2018,
@@ -904,7 +886,6 @@ stroke or stent, who should not stop without advice.
                 "pmid": "30221597",
             },
             {
-                "position": 2,
                 "kind": "guideline",
                 "title": (
                     "Aspirin use to prevent cardiovascular disease: US Preventive Services Task "
@@ -954,7 +935,6 @@ harms [2]. Regular calf stretching is harmless and worth trying.
         "patient_body": "",
         "references": [
             {
-                "position": 1,
                 "kind": "systematic_review",
                 "title": "Magnesium for skeletal muscle cramps",
                 "source": "Cochrane Database of Systematic Reviews",
@@ -963,7 +943,6 @@ harms [2]. Regular calf stretching is harmless and worth trying.
                 "pmid": "32956536",
             },
             {
-                "position": 2,
                 "kind": "guideline",
                 "title": (
                     "Assessment: symptomatic treatment for muscle cramps (an evidence-based "

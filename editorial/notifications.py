@@ -2,6 +2,7 @@
 change (see ``editorial.outbox``); nothing here talks to the outside world."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from editorial.models import NotificationKind
 from editorial.outbox import absolute_url, notifications_queue, render_notification
@@ -60,3 +61,25 @@ def chairs():
         .objects.filter(board_member__is_chair=True, board_member__is_active=True, is_active=True)
         .exclude(email="")
     )
+
+
+def queue_re_review(*, entry, submission):
+    """Tell the chairs that an approved article is back in review, and why."""
+    title = submission.revision.title
+    link = absolute_url(reverse("admin:editorial_submission_change", args=[submission.pk]))
+    rows = [
+        render_notification(
+            template="re_review",
+            context={"entry": entry, "submission": submission, "title": title, "link": link},
+            kind=NotificationKind.RE_REVIEW,
+            dedupe_key=f"re_review:{entry.pk}:user:{chair.pk}",
+            recipient=chair,
+            to_email=chair.email,
+            subject=f"Re-review opened: {_short(title)}",
+            link=link,
+            article=submission.article,
+            submission=submission,
+        )
+        for chair in chairs()
+    ]
+    return notifications_queue(rows)

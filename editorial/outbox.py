@@ -23,7 +23,12 @@ from editorial.models import Notification
 logger = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
-RESEND_GRACE = timedelta(minutes=10)
+
+
+def resend_grace():
+    """How long a row may stay unsent before the sweep sends it again (the task queued on
+    commit normally sends it within seconds)."""
+    return timedelta(seconds=settings.OUTBOX_RESEND_GRACE_SECONDS)
 
 
 def absolute_url(path):
@@ -110,5 +115,5 @@ def stale_unsent(now=None):
     now = now or timezone.now()
     return Notification.objects.unsent().filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE),
-        created_at__lt=now - RESEND_GRACE,
+        created_at__lte=now - resend_grace(),
     )

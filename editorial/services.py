@@ -109,7 +109,9 @@ def _require_comment(comment, what):
         raise InvalidInput(f"A comment is required to {what}.")
 
 
-def _create_submission(*, article, revision, actor, kind, note, previous=None):
+def _create_submission(
+    *, article, revision, actor, kind, note, previous=None, check_permission=True
+):
     revision.lock()
     submission = Submission(
         article=article,
@@ -118,9 +120,9 @@ def _create_submission(*, article, revision, actor, kind, note, previous=None):
         kind=kind,
         previous=previous,
         author_note=note,
-        submitted_by=actor,
+        submitted_by=actor or article.authors.first(),
     )
-    _check(submission, "submit", actor)
+    _check(submission, "submit", actor, check_permission=check_permission)
     submission.submit()
     try:
         with transaction.atomic():
@@ -322,3 +324,39 @@ def _publish(submission, snapshot):
         reviewers=snapshot,
         is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
     )
+
+
+def submission_open_re_review(*, article, reason, actor=None):
+    """Send the live (approved) revision back to the board: a ``re_review`` submission of
+    the published revision. ``actor`` is None when the sweep does it because the next review
+    is due; the chair is the actor when a reader's error report was found valid. Side
+    effects: one audit entry; the chairs are told (outbox). Refused if the article is not
+    published or already has a submission in review."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.published_revision_id is None:
+            raise TransitionNotAllowed("Only a published article can be re-reviewed.")
+        if article.submissions.open().exists():
+            raise TransitionNotAllowed("This article already has a submission in review.")
+        revision = article.published_revision
+        submission = _create_submission(
+            article=article,
+            revision=revision,
+            actor=actor,
+            kind=SubmissionKind.RE_REVIEW,
+            note=reason,
+            check_permission=False,
+        )
+        entry = audit_record(
+            actor=actor,
+            action="submission.open_re_review",
+            target=submission,
+            article=article,
+            from_state=SubmissionState.DRAFT,
+            to_state=submission.state,
+            comment=reason,
+            data={"revision": revision.number, "content_hash": revision.content_hash},
+        )
+        _set_public_status(submission)
+        notifications.queue_re_review(entry=entry, submission=submission)
+    return submission

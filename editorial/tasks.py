@@ -18,3 +18,15 @@ from editorial import outbox
 def send_notification(notification_id):
     """Send one outbox row; a second delivery of the same task sends nothing."""
     return outbox.notification_send(notification_id)
+
+
+@shared_task(acks_late=True)
+def sweep():
+    """The periodic sweep (beat, every 15 minutes): claims what is owed, then queues the
+    sending of each claimed or stale outbox row."""
+    from editorial.sweep import run_sweep
+
+    result = run_sweep()
+    for notification_id in result.queued:
+        send_notification.delay(notification_id)
+    return result.summary()
