@@ -54,6 +54,7 @@ SAFETY_HEADING_RE = re.compile(
 )
 _HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
 _CITE_ID_RE = re.compile(r' id="cite-\d+"')
+_SPACE_BEFORE_CITATION_RE = re.compile(r"\s+(<sup class=\"citations\">)")
 
 SCHOLARLY_KINDS = {ReferenceKind.RESEARCH, ReferenceKind.SYSTEMATIC_REVIEW, ReferenceKind.REVIEW}
 
@@ -82,12 +83,10 @@ def reader_context(
 
     # The summary and the professional body share the ``cite-n`` anchors: the first
     # citation of n in either carries it. The plain-language body has its own (pcite-n).
-    summary_html = render_markdown(revision.summary, reference_count=count, id_prefix="cite")
-    body_html = _drop_anchors(
-        render_markdown(revision.body, reference_count=count, id_prefix="cite"),
-        cited_numbers(revision.summary),
-    )
-    patient_html = render_markdown(revision.patient_body, reference_count=count, id_prefix="pcite")
+    summary_html = _render(revision.summary, count, "cite")
+    in_summary = cited_numbers(revision.summary)
+    body_html = _drop_anchors(_render(revision.body, count, "cite"), in_summary)
+    patient_html = _render(revision.patient_body, count, "pcite")
     showing_patient = audience == Audience.PATIENT and bool(revision.patient_body.strip())
     # Reading order decides where each reference's back-link returns to.
     reading_order = [("cite", revision.summary)]
@@ -130,6 +129,14 @@ def reader_context(
         _json_ld(context, author_names=selectors.author_names(article), references=references)
     )
     return context
+
+
+def _render(text, reference_count, id_prefix):
+    """Markdown to safe HTML with linked citations, each citation set against the word
+    it supports (authors write "word [1]"; a detached superscript reads as a footnote
+    to nothing)."""
+    html = render_markdown(text, reference_count=reference_count, id_prefix=id_prefix)
+    return _SPACE_BEFORE_CITATION_RE.sub(r"\1", html)
 
 
 def _drop_anchors(html, numbers):
