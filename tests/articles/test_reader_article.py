@@ -54,7 +54,10 @@ def current_step(html):
 
 def test_approved_page_names_its_reviewers_and_dates(client, approved):
     _, html = page(client, approved)
-    assert "All articles are reviewed for accuracy by our Medical Advisory Board" in html
+    assert (
+        'All articles are reviewed for accuracy by our <a href="/board/">Medical Advisory Board</a>'
+        in html
+    )
     assert "Educational purpose only" in html
     assert '<a href="/board/#reviewer-1-page">Dr. Reviewer 1</a> (MD, Neurology)' in html
     assert '<a href="/board/#reviewer-2-page">Dr. Reviewer 2</a>' in html
