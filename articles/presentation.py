@@ -27,10 +27,11 @@ class Audience(models.TextChoices):
 
 
 AUDIENCE_COOKIE = "audience"
+AUDIENCES = frozenset(Audience.values)
 
 
 def audience_from(value):
-    return value if value in Audience.values else Audience.PROFESSIONAL
+    return value if value in AUDIENCES else Audience.PROFESSIONAL
 
 
 class PageState(models.TextChoices):

@@ -8,16 +8,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import diffs, page_cache, selectors
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
-from articles.models import Revision
+from articles.models import FeedbackKind, Revision
 from articles.presentation import (
     AUDIENCE_COOKIE,
-    Audience,
+    AUDIENCES,
     absolute,
     audience_from,
     plain_summary,
@@ -57,7 +56,7 @@ def _audience(request):
     """The reader's audience and whether they chose it just now (``?audience=``, from the
     form that works without JavaScript)."""
     chosen = request.GET.get("audience")
-    if chosen in Audience.values:
+    if chosen in AUDIENCES:
         return chosen, True
     return audience_from(request.COOKIES.get(AUDIENCE_COOKIE)), False
 
@@ -88,10 +87,7 @@ def _render_article(request, slug, audience):
         # A never-approved article has no review history: save the query.
         history=None if article.published_revision_id else [],
     )
-    context["feedback_form"] = FeedbackForm(initial={"revision": revision.pk})
-    # The page is cached for everyone; each visitor's token replaces this on the way out.
-    context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
-    return render_to_string("articles/detail.html", context, request=request)
+    return render_to_string("articles/detail.html", context, request=request).encode("utf-8")
 
 
 @require_GET
@@ -103,10 +99,11 @@ def article_detail(request, slug):
         generation = page_cache.current_generation()  # before reading rows: see page_cache
         html = _render_article(request, slug, audience)
         page_cache.store_page(slug, audience, html, generation=generation)
-    response = HttpResponse(page_cache.fill_csrf(request, html))
+    response = HttpResponse(html)
     response["X-Reader-Cache"] = "hit" if hit else "miss"
-    patch_vary_headers(response, ["Cookie"])
-    patch_cache_control(response, private=True, no_cache=True)
+    # Set outright (nothing upstream has set them): this is the hot path of the site.
+    response["Vary"] = "Cookie"  # the audience
+    response["Cache-Control"] = "no-cache"
     if chosen:
         response.set_cookie(
             AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
@@ -123,8 +120,10 @@ def _client_address(request):
 
 @require_http_methods(["GET", "POST"])
 def article_feedback(request, slug):
-    """The follow-up question / error report form. Its copy on the article page posts
-    here; this page shows it again with any errors."""
+    """The follow-up question / error report form, reached from the article page's "Ask a
+    follow-up question" and "Report an error" links (``?kind=``, and ``?revision=`` the
+    revision the reader was shown). It is a page of its own so that the article page
+    carries no per-visitor CSRF token and can be served from the cache to everyone."""
     article, revision = _shown(slug)
     status = 200
     if request.method == "POST":
@@ -152,7 +151,13 @@ def article_feedback(request, slug):
         else:
             status = 400
     else:
-        form = FeedbackForm(initial={"revision": revision.pk})
+        kind = request.GET.get("kind")
+        form = FeedbackForm(
+            initial={
+                "kind": kind if kind in FeedbackKind.values else FeedbackKind.QUESTION,
+                "revision": (_read_revision(article, request.GET.get("revision")) or revision).pk,
+            }
+        )
     return render(
         request,
         "articles/feedback.html",
@@ -170,7 +175,7 @@ def _see_thanks(slug):
 def _read_revision(article, revision_id):
     """The revision the reader was shown, if the form names a submitted revision of this
     article (a page cached just before an approval shows the previous one)."""
-    if not revision_id:
+    if not str(revision_id or "").isdigit():
         return None
     return Revision.objects.filter(pk=revision_id, article=article, locked_at__isnull=False).first()
 

@@ -136,15 +136,17 @@ def test_review_history_lists_each_approval_with_fingerprint_and_what_changed(
     assert f'href="/articles/{approved.slug}/changes/1/2/"' in history
 
 
-def test_disclaimer_and_feedback_form_with_csrf(client, approved):
+def test_disclaimer_and_the_way_to_ask_or_report(client, approved):
     _, html = page(client, approved)
     assert "Professional medical disclaimer" in html
     assert "call your local emergency number" in html
     assert "Have a follow-up question? Found an error?" in html
-    assert f'action="/articles/{approved.slug}/feedback/"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert 'name="website"' in html  # the honeypot
-    assert f'name="revision" value="{approved.published_revision_id}"' in html
+    feedback = f"/articles/{approved.slug}/feedback/"
+    revision = approved.published_revision_id
+    assert (
+        f'href="{feedback}?kind=question&amp;revision={revision}">Ask a follow-up question' in html
+    )
+    assert f'href="{feedback}?kind=error&amp;revision={revision}">Report an error' in html
 
 
 def test_json_ld_is_a_medical_web_page_with_review_facts(client, approved):

@@ -1,6 +1,8 @@
 """Reader feedback: "Have a follow-up question? / Report an error" files an item the chair
 triages in the admin. CSRF, rate limit per address, length limits, honeypot."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -55,21 +57,32 @@ def test_a_report_is_filed_on_the_revision_read_and_the_reader_thanked(client, a
     assert "your message has reached our editors" in thanks.content.decode()
 
 
-def test_the_form_on_the_cached_page_posts_with_a_valid_csrf_token(approved):
+def test_a_reader_follows_report_an_error_and_posts_with_a_csrf_token(approved):
     reader = Client(enforce_csrf_checks=True)
-    html = reader.get(approved.get_absolute_url()).content.decode()
-    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    article_page = reader.get(approved.get_absolute_url()).content.decode()
+    link = re.search(r'href="([^"]+)">Report an error', article_page).group(1).replace("&amp;", "&")
+    form_page = reader.get(link)
+    html = form_page.content.decode()
+    assert 'value="error" id="id_kind_1" required checked' in html
+    assert f'name="revision" value="{approved.published_revision_id}"' in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     response = reader.post(
-        feedback_url(approved),
+        link,
         {
             "csrfmiddlewaretoken": token,
-            "kind": FeedbackKind.QUESTION,
-            "message": "Should B12 be checked before starting iron?",
+            "kind": FeedbackKind.ERROR,
+            "message": "Reference 2's PubMed number looks wrong.",
             "revision": approved.published_revision_id,
         },
     )
     assert response.status_code == 303
-    assert Feedback.objects.get().kind == FeedbackKind.QUESTION
+    assert Feedback.objects.get().kind == FeedbackKind.ERROR
+
+
+def test_the_form_page_ignores_a_bad_kind_or_revision(client, approved):
+    html = client.get(feedback_url(approved), {"kind": "spam", "revision": "x"}).content.decode()
+    assert 'value="question" id="id_kind_0" required checked' in html
+    assert f'name="revision" value="{approved.published_revision_id}"' in html
 
 
 def test_a_post_without_csrf_token_is_refused(approved):

@@ -67,8 +67,10 @@ def test_reader_reads_switches_audience_follows_a_citation_and_sends_feedback(
     back = page.evaluate("location.hash")
     assert page.locator(back).get_attribute("href") == target  # a citation of the same ref
 
-    # Report an error.
-    page.get_by_label("Report an error").check()
+    # Report an error: the article page leads to the form (it carries no per-visitor token).
+    page.get_by_role("link", name="Report an error").click()
+    page.wait_for_url("**/feedback/?kind=error**")
+    assert page.get_by_label("Report an error").is_checked()
     page.get_by_label("Your message").fill("Reference 5 seems to cite the wrong year.")
     page.get_by_role("button", name="Send to the editors").click()
     page.wait_for_url("**/feedback/thanks/")
@@ -89,7 +91,7 @@ def test_public_pages_have_no_serious_accessibility_violation(live_server, page,
 
 @pytest.mark.django_db(transaction=True)
 def test_feedback_errors_are_accessible(live_server, page, b12):
-    page.goto(f"{live_server.url}/articles/{b12.slug}/")
+    page.goto(f"{live_server.url}/articles/{b12.slug}/feedback/")
     page.get_by_label("Your message").fill("short")
     page.get_by_role("button", name="Send to the editors").click()
     assert page.locator(".field-error").first.is_visible()
