@@ -52,7 +52,8 @@ def _rows(before, after):
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
-            rows.extend(_context(before[a0:a1], first=a0 == 0, last=a1 == len(before)))
+            first, last = a0 == b0 == 0, a1 == len(before) and b1 == len(after)
+            rows.extend(_context(before[a0:a1], first=first, last=last))
         elif tag == "delete":
             rows.extend(_row("removed", escape(line)) for line in before[a0:a1])
         elif tag == "insert":

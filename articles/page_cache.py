@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "reader:generation"
 POLICY_KEY = "reader:policy"
 PAGE_TIMEOUT = 60 * 60  # bounds staleness should an invalidation ever fail to reach the cache
+# Local memory (the embedded default of `make run`) is private to one process: a change
+# written by another process (a management command) cannot reach it, so keep pages briefly.
+LOCAL_MEMORY_PAGE_TIMEOUT = 60
 LOCAL_PAGES_MAX = 512  # pages kept in each process's memory, least recently used dropped
 
 # Saving or deleting any of these may change what a public page shows. Revisions are
@@ -120,27 +123,40 @@ def cached_page(slug, audience):
         return None
     key = page_key(slug, audience)
     entry = _local.pages.get(key)
-    if entry is not None and entry[0] == generation:
+    if _current(entry, generation):
         return entry[1]
     try:
         entry = cache.get(key)
     except Exception:  # noqa: BLE001 - see _shared_generation
         return None
-    if entry is None or entry[0] != generation:
+    if not _current(entry, generation):
         return None
     _remember(key, entry)
     return entry[1]
+
+
+def _current(entry, generation):
+    """An entry is ``(generation, html, expires_at)``; this process's copy expires with
+    the shared one."""
+    return entry is not None and entry[0] == generation and entry[2] > time.time()
 
 
 def store_page(slug, audience, html, *, generation):
     if generation is None:
         return
     key = page_key(slug, audience)
-    _remember(key, (generation, html))
+    timeout = _page_timeout()
+    entry = (generation, html, time.time() + timeout)
+    _remember(key, entry)
     try:
-        cache.set(key, (generation, html), PAGE_TIMEOUT)
+        cache.set(key, entry, timeout)
     except Exception:  # noqa: BLE001 - see _shared_generation
         logger.warning("Could not store a reader page in the cache.", exc_info=True)
+
+
+def _page_timeout():
+    backend = settings.CACHES["default"]["BACKEND"]
+    return LOCAL_MEMORY_PAGE_TIMEOUT if backend.endswith("LocMemCache") else PAGE_TIMEOUT
 
 
 def _remember(key, entry):

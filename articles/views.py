@@ -35,6 +35,9 @@ def article_list(request):
     topic_slug = request.GET.get("topic", "").strip()
     articles = selectors.search_published(query=query, topic_slug=topic_slug)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for article in page.object_list:
+        article.summary_text = plain_summary(article.published_revision.summary, 220)
     topics = list(selectors.topics_with_published_articles())
     keep = {key: value for key, value in (("q", query), ("topic", topic_slug)) if value}
     return render(

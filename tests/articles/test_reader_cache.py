@@ -1,6 +1,8 @@
 """The rendered page is cached per audience and every change that alters it shows up:
 a new approval, an update under review, a policy change, a related-question change."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -167,3 +169,12 @@ def test_a_change_made_by_another_process_arrives_within_the_check_interval(
     settings.READER_CACHE_CHECK_SECONDS = 0  # the interval is over
     assert get(client, published)[0]["X-Reader-Cache"] == "miss"
     assert get(client, published)[0]["X-Reader-Cache"] == "hit"
+
+
+def test_a_page_expires_even_if_no_change_is_ever_seen(client, published, monkeypatch):
+    """PAGE_TIMEOUT bounds staleness should an invalidation be lost; this process's copy
+    expires with the shared one."""
+    get(client, published)
+    later = time.time() + page_cache.PAGE_TIMEOUT + 1
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert get(client, published)[0]["X-Reader-Cache"] == "miss"

@@ -124,3 +124,28 @@ def test_what_changed_is_404_for_anything_but_two_approved_revisions(client, two
         f"/articles/{other.slug}/changes/1/2/",  # not published
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_what_changed_keeps_one_unchanged_paragraph_of_context_around_a_change():
+    from types import SimpleNamespace
+
+    from articles.diffs import compare_revisions
+
+    def revision(body):
+        return SimpleNamespace(
+            title="Q?",
+            summary="S.",
+            body=body,
+            patient_body="",
+            references=SimpleNamespace(all=list),
+        )
+
+    old = "\n\n".join(f"Paragraph {n}." for n in range(1, 6))
+    new = old + "\n\nA new <b>closing</b> paragraph."
+    body = next(f for f in compare_revisions(revision(old), revision(new)) if f["changed"])
+    kinds = [(row["kind"], str(row["html"])) for row in body["rows"]]
+    assert kinds == [
+        ("skipped", "4 unchanged paragraphs"),
+        ("same", "Paragraph 5."),
+        ("added", "A new &lt;b&gt;closing&lt;/b&gt; paragraph."),
+    ]
