@@ -3,6 +3,7 @@ publishes pending articles, a submitted one marked pending and noindex)."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -80,7 +81,7 @@ def _shown(slug):
     return article, revision
 
 
-def _render_article(request, slug, audience):
+def _render_article(slug, audience):
     article, revision = _shown(slug)
     context = reader_context(
         article=article,
@@ -90,7 +91,10 @@ def _render_article(request, slug, audience):
         # A never-approved article has no review history: save the query.
         history=None if article.published_revision_id else [],
     )
-    return render_to_string("articles/detail.html", context, request=request).encode("utf-8")
+    # Rendered without the request, so nothing of the visitor (user, CSRF token, messages)
+    # can reach a page that is then served to everyone.
+    context["site_name"] = settings.SITE_NAME
+    return render_to_string("articles/detail.html", context).encode("utf-8")
 
 
 @require_GET
@@ -100,7 +104,7 @@ def article_detail(request, slug):
     hit = html is not None
     if not hit:
         generation = page_cache.current_generation()  # before reading rows: see page_cache
-        html = _render_article(request, slug, audience)
+        html = _render_article(slug, audience)
         page_cache.store_page(slug, audience, html, generation=generation)
     response = HttpResponse(html)
     response["X-Reader-Cache"] = "hit" if hit else "miss"
