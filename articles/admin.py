@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from articles.models import Article, Reference, RelatedQuestion, Revision, Topic
+from articles.models import (
+    Article,
+    Feedback,
+    FeedbackStatus,
+    Reference,
+    RelatedQuestion,
+    Revision,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -91,3 +99,54 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Reader questions and error reports, triaged by the chair: the reader's words are
+    read-only; the chair sets the status and keeps a note."""
+
+    list_display = ["created_at", "kind", "status", "article", "excerpt", "has_email"]
+    list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter), "article__topic"]
+    search_fields = ["message", "email", "article__slug", "revision__title"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "article",
+        "revision",
+        "kind",
+        "message",
+        "email",
+        "audience",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [*readonly_fields[:6], "status", "chair_note", "created_at", "updated_at"]
+    actions = ["mark_valid", "mark_invalid", "mark_answered"]
+
+    @admin.display(description="message")
+    def excerpt(self, feedback):
+        return feedback.message if len(feedback.message) <= 90 else feedback.message[:89] + "…"
+
+    @admin.display(description="email", boolean=True)
+    def has_email(self, feedback):
+        return bool(feedback.email)
+
+    def has_add_permission(self, request):
+        return False  # feedback comes from readers
+
+    def _mark(self, request, queryset, status):
+        updated = queryset.update(status=status)
+        self.message_user(request, f"{updated} item(s) marked {FeedbackStatus(status).label}.")
+
+    @admin.action(description="Mark as valid (needs action)", permissions=["change"])
+    def mark_valid(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.VALID)
+
+    @admin.action(description="Mark as not valid", permissions=["change"])
+    def mark_invalid(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.INVALID)
+
+    @admin.action(description="Mark as answered or fixed", permissions=["change"])
+    def mark_answered(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.ANSWERED)

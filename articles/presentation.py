@@ -1,21 +1,362 @@
 """What the reader template needs, built in one place so that the author's preview renders
-exactly what readers will get."""
+exactly what readers will get.
 
-from articles.rendering import render_markdown
+``reader_context(article=..., revision=..., preview=True)`` works for any revision: the
+published one, one in review, or a draft with no review record yet. The banner, tracker
+and structured data follow what the *shown revision* is, never only the article: a draft
+of an approved article is not "reviewed by" anyone.
+"""
+
+import json
+import re
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from articles import selectors
+from articles.models import ReferenceKind, ReviewStatus
+from articles.rendering import cited_numbers, render_markdown
 
 
-def reader_context(*, article, revision, references=None, preview=False):
-    """Context for ``articles/detail.html``. ``references`` may be passed when already
-    loaded (prefetched), to save a query."""
+class Audience(models.TextChoices):
+    PROFESSIONAL = "professional", "Healthcare professional"
+    PATIENT = "patient", "Patient or caregiver"
+
+
+AUDIENCE_COOKIE = "audience"
+AUDIENCES = frozenset(Audience.values)
+
+
+def audience_from(value):
+    return value if value in AUDIENCES else Audience.PROFESSIONAL
+
+
+class PageState(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PENDING = "pending", "Pending review"
+    DRAFT = "draft", "Draft"
+
+
+TRACKER_STEPS = (
+    (ReviewStatus.SUBMITTED, "Submitted"),
+    (ReviewStatus.UNDER_REVIEW, "Under review"),
+    (ReviewStatus.APPROVED, "Approved"),
+)
+
+# Headings of sections that must reach every reader whatever version they chose.
+SAFETY_HEADING_RE = re.compile(
+    r"\b(safety|warning|caution|pitfall|red flags?|danger|urgent|emergenc\w*|"
+    r"when to (?:seek|get|call|see)|seek (?:urgent|immediate|medical)|contraindicat\w*|"
+    r"side effects?|interactions?)\b",
+    re.IGNORECASE,
+)
+_HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
+_CITE_ID_RE = re.compile(r' id="cite-\d+"')
+_SPACE_BEFORE_CITATION_RE = re.compile(r"\s+(<sup class=\"citations\">)")
+
+SCHOLARLY_KINDS = {ReferenceKind.RESEARCH, ReferenceKind.SYSTEMATIC_REVIEW, ReferenceKind.REVIEW}
+
+
+def reader_context(
+    *,
+    article,
+    revision,
+    references=None,
+    preview=False,
+    audience=Audience.PROFESSIONAL,
+    related=None,
+    history=None,
+):
+    """Context for ``articles/detail.html``. ``references``, ``related`` and ``history``
+    may be passed when already loaded; otherwise one query each is made."""
     if references is None:
         references = list(revision.references.order_by("position"))
-    return {
+    if related is None:
+        related = selectors.related_questions(article)
+    if history is None:
+        history = selectors.review_history(article)
+    audience = audience_from(audience)
+    state = _page_state(article, revision)
+    count = len(references)
+
+    # The summary and the professional body share the ``cite-n`` anchors: the first
+    # citation of n in either carries it. The plain-language body has its own (pcite-n).
+    summary_html = _render(revision.summary, count, "cite")
+    in_summary = cited_numbers(revision.summary)
+    body_html = _drop_anchors(_render(revision.body, count, "cite"), in_summary)
+    patient_html = _render(revision.patient_body, count, "pcite")
+    showing_patient = audience == Audience.PATIENT and bool(revision.patient_body.strip())
+    # Reading order decides where each reference's back-link returns to.
+    reading_order = [("cite", revision.summary)]
+    if showing_patient:
+        reading_order += [("pcite", revision.patient_body), ("cite", revision.body)]
+    else:
+        reading_order.append(("cite", revision.body))
+
+    reviewers = article.reviewed_by if state == PageState.APPROVED else []
+    last_updated = _last_updated(article, revision, history, state)
+    canonical_url = settings.SITE_URL + article.get_absolute_url()
+    context = {
         "article": article,
         "revision": revision,
-        "references": references,
-        "body_html": render_markdown(revision.body, reference_count=len(references)),
-        "patient_html": render_markdown(
-            revision.patient_body, reference_count=len(references), id_prefix="pcite"
-        ),
         "preview": preview,
+        "state": state,
+        "noindex": preview or state != PageState.APPROVED,
+        "update_under_review": state == PageState.APPROVED and article.update_under_review,
+        "tracker": _tracker(article, state),
+        "reviewers": reviewers,
+        "last_updated": last_updated,
+        "audience": audience,
+        "audience_choices": Audience.choices,
+        "patient_available": bool(revision.patient_body.strip()),
+        "showing_patient": showing_patient,
+        "summary_html": summary_html,
+        "body_html": body_html,
+        "patient_html": patient_html,
+        "safety_html": safety_sections(body_html) if showing_patient else "",
+        "references": _references(references, reading_order),
+        "related": [
+            {**row, "url": reverse("articles:detail", kwargs={"slug": row["slug"]})}
+            for row in related
+        ],
+        "history": _history(article, history),
+        "canonical_url": canonical_url,
+        "meta_description": plain_summary(revision.summary),
     }
+    context["json_ld"] = json_ld_script(
+        _json_ld(context, author_names=selectors.author_names(article), references=references)
+    )
+    return context
+
+
+def _render(text, reference_count, id_prefix):
+    """Markdown to safe HTML with linked citations, each citation set against the word
+    it supports (authors write "word [1]"; a detached superscript reads as a footnote
+    to nothing)."""
+    html = render_markdown(text, reference_count=reference_count, id_prefix=id_prefix)
+    return _SPACE_BEFORE_CITATION_RE.sub(r"\1", html)
+
+
+def _drop_anchors(html, numbers):
+    for number in numbers:
+        html = html.replace(f' id="cite-{number}"', "", 1)
+    return html
+
+
+def _page_state(article, revision):
+    if revision.pk is not None and revision.pk == article.published_revision_id:
+        return PageState.APPROVED
+    return PageState.PENDING if revision.is_locked else PageState.DRAFT
+
+
+def _tracker(article, state):
+    """The three public steps for the newest submission (changes requested counts as
+    under review), each done, current or upcoming; nothing reached for a draft."""
+    reached = 0
+    if state != PageState.DRAFT:
+        order = [status for status, _ in TRACKER_STEPS]
+        status = article.review_status
+        reached = order.index(status) + 1 if status in order else 0
+    steps = []
+    for index, (status, label) in enumerate(TRACKER_STEPS, start=1):
+        if index < reached:
+            progress = "done"
+        elif index == reached:
+            progress = "current"
+        else:
+            progress = "upcoming"
+        steps.append({"status": status, "label": label, "progress": progress})
+    return {"steps": steps, "reached": reached}
+
+
+def _last_updated(article, revision, history, state):
+    """When the shown content was last changed: the first approval of the published
+    revision (a re-review that changes nothing is not an update), else when the revision
+    was submitted or written."""
+    if state == PageState.APPROVED:
+        approvals = [r.approved_at for r in history if r.revision_id == revision.pk]
+        if approvals:
+            return min(approvals)
+        if article.last_reviewed_at:
+            return article.last_reviewed_at
+    return revision.locked_at or revision.created_at
+
+
+def _references(references, reading_order):
+    backlinks = {}
+    for prefix, text in reading_order:
+        for number in cited_numbers(text):
+            backlinks.setdefault(number, f"{prefix}-{number}")
+    return [
+        {"ref": ref, "backlink": backlinks.get(ref.position, ""), "is_scholarly": _scholarly(ref)}
+        for ref in references
+    ]
+
+
+def _scholarly(ref):
+    return ref.kind in SCHOLARLY_KINDS
+
+
+def _history(article, records):
+    """Newest first; each approval links to what changed since the approval before it."""
+    ordered = list(records)
+    entries = []
+    for index, record in enumerate(ordered):
+        previous = ordered[index + 1] if index + 1 < len(ordered) else None
+        changes_url = ""
+        if previous is not None and previous.revision_id != record.revision_id:
+            changes_url = reverse(
+                "articles:changes",
+                kwargs={
+                    "slug": article.slug,
+                    "old": previous.revision_number,
+                    "new": record.revision_number,
+                },
+            )
+        entries.append(
+            {
+                "record": record,
+                "revision_number": record.revision_number,
+                "reviewers": record.reviewers,
+                "unchanged": previous is not None and previous.revision_id == record.revision_id,
+                "first": previous is None,
+                "changes_url": changes_url,
+            }
+        )
+    return entries
+
+
+def safety_sections(html):
+    """The sections of rendered ``html`` whose heading names safety information, with
+    their headings demoted under the page's safety box and citation anchors removed (the
+    full text, which owns those anchors, stays on the page)."""
+    headings = list(_HEADING_RE.finditer(html))
+    sections = []
+    for index, heading in enumerate(headings):
+        if not SAFETY_HEADING_RE.search(strip_tags(heading.group(2))):
+            continue
+        level = int(heading.group(1))
+        end = len(html)
+        for later in headings[index + 1 :]:
+            if int(later.group(1)) <= level:
+                end = later.start()
+                break
+        section = _CITE_ID_RE.sub("", html[heading.start() : end])
+        sections.append(_shift_headings(section, 3 - level))
+    return "".join(sections)
+
+
+def _shift_headings(html, shift):
+    if not shift:
+        return html
+    return re.sub(
+        r"<(/?)h([234])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>", html
+    )
+
+
+def plain_summary(text, length=200):
+    plain = strip_tags(render_markdown(text)).replace("\n", " ")
+    plain = re.sub(r"\s*\[\d[\d,\s\u2013-]*\]", "", plain)
+    return Truncator(" ".join(plain.split())).chars(length)
+
+
+def board_url(slug=""):
+    return reverse("reviewers:board") + (f"#{slug}" if slug else "")
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def _json_ld(context, *, author_names, references):
+    """schema.org ``MedicalWebPage``. ``lastReviewed`` and ``reviewedBy`` only for
+    approved content outside previews: nothing else has been reviewed."""
+    article, revision = context["article"], context["revision"]
+    publisher = {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "publishingPrinciples": absolute(reverse("editorial_policy")),
+    }
+    board = {
+        "@type": "Organization",
+        "name": f"{settings.SITE_NAME} Medical Advisory Board",
+        "url": absolute(board_url()),
+    }
+    audiences = [{"@type": "MedicalAudience", "audienceType": "Clinician"}]
+    if context["patient_available"]:
+        audiences.append({"@type": "MedicalAudience", "audienceType": "Patient"})
+    published = article.first_published_at or revision.locked_at or revision.created_at
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": revision.title,
+        "headline": revision.title,
+        "description": context["meta_description"],
+        "url": context["canonical_url"],
+        "inLanguage": "en",
+        "about": {"@type": "MedicalEntity", "name": article.topic.name},
+        "mainEntity": {
+            "@type": "Question",
+            "name": revision.title,
+            "acceptedAnswer": {"@type": "Answer", "text": plain_summary(revision.summary, 1200)},
+        },
+        "datePublished": published.isoformat(),
+        "dateModified": context["last_updated"].isoformat(),
+        "author": [{"@type": "Person", "name": name} for name in author_names] or publisher,
+        "publisher": publisher,
+        "audience": audiences,
+        "citation": [_citation_ld(ref) for ref in references],
+    }
+    if context["state"] == PageState.APPROVED and not context["preview"]:
+        if article.last_reviewed_at:
+            data["lastReviewed"] = article.last_reviewed_at.date().isoformat()
+        data["reviewedBy"] = [
+            {
+                "@type": "Person",
+                "name": reviewer.get("name", ""),
+                "honorificSuffix": reviewer.get("credentials", ""),
+                "hasCredential": {
+                    "@type": "EducationalOccupationalCredential",
+                    "name": reviewer.get("credentials", ""),
+                },
+                "url": absolute(board_url(reviewer.get("slug", ""))),
+                "memberOf": board,
+            }
+            for reviewer in context["reviewers"]
+        ] or board
+    return data
+
+
+def _citation_ld(ref):
+    identifiers = []
+    if ref.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": ref.doi})
+    if ref.pmid:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": ref.pmid})
+    links = [link for link in (ref.doi_url, ref.pubmed_url, ref.url) if link]
+    item = {
+        "@type": "ScholarlyArticle" if _scholarly(ref) else "CreativeWork",
+        "name": ref.title,
+        "genre": ref.get_kind_display(),
+        "publisher": {"@type": "Organization", "name": ref.source},
+        "datePublished": str(ref.year),
+    }
+    if identifiers:
+        item["identifier"] = identifiers
+    if links:
+        item["url"] = links[0]
+        if len(links) > 1:
+            item["sameAs"] = links[1:]
+    return item
+
+
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data):
+    """JSON safe to place inside ``<script>``: no ``<``, ``>`` or ``&`` can end it."""
+    return json.dumps(data, ensure_ascii=False, indent=None).translate(_JSON_SCRIPT_ESCAPES)

@@ -1,11 +1,28 @@
-"""Reads of published content that several places need."""
+"""Reads of published content that several places need.
 
-from django.db.models import Prefetch
+The reader page is built from four queries whatever the size of the article: the article
+(with topic, published revision and author names), its references, its related questions
+and its review history. Keep it that way: tests/articles/test_reader_queries.py counts.
+"""
 
-from articles.models import Article, Reference
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Concat, Trim
+
+from articles import page_cache
+from articles.models import Article, Reference, RelatedQuestion, ReviewRecord, ReviewStatus, Topic
+
+# The reader pages show the editorial policy. Importing editorial here is the reader's
+# (outer layer's) need; articles' models and services still know nothing of editorial.
+from editorial.models import EditorialPolicy
+
+RELATED_LIMIT = 10
+PENDING_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
 
 
 def published_articles():
+    """Approved articles, newest review first, with what a listing shows."""
     return (
         Article.objects.published()
         .select_related("topic", "published_revision")
@@ -13,11 +30,72 @@ def published_articles():
     )
 
 
-def published_article(slug):
-    """The article with its published revision and that revision's references, or None."""
+def search_published(*, query="", topic_slug=""):
+    """Approved articles filtered by topic and ranked by a full-text ``query``:
+    PostgreSQL full-text search (title weighted over summary over body); on other
+    databases (the SQLite demo) a plain substring match in the same order as the list."""
+    articles = published_articles()
+    if topic_slug:
+        articles = articles.filter(topic__slug=topic_slug)
+    query = query.strip()
+    if not query:
+        return articles
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("published_revision__title", weight="A", config="english")
+            + SearchVector("published_revision__summary", weight="B", config="english")
+            + SearchVector("published_revision__body", weight="C", config="english")
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            articles.annotate(search=vector, rank=SearchRank(vector, search))
+            .filter(search=search)
+            .order_by("-rank", "-last_reviewed_at", "slug")
+        )
+    return articles.filter(
+        Q(published_revision__title__icontains=query)
+        | Q(published_revision__summary__icontains=query)
+        | Q(published_revision__body__icontains=query)
+    )
+
+
+def topics_with_published_articles():
+    return Topic.objects.filter(articles__published_revision__isnull=False).distinct()
+
+
+def _with_author_names(queryset):
+    """Annotate ``author_names`` (full names, no usernames: those are login names) in the
+    same query on PostgreSQL; elsewhere prefetch the authors (one more query, demo only)."""
+    if connection.vendor != "postgresql":
+        return queryset.prefetch_related("authors")
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    names = (
+        get_user_model()
+        .objects.filter(articles=OuterRef("pk"))
+        .annotate(full_name=Trim(Concat("first_name", Value(" "), "last_name")))
+        .exclude(full_name="")
+        .order_by("pk")
+        .values("full_name")
+    )
+    return queryset.annotate(author_names=ArraySubquery(names))
+
+
+def author_names(article):
+    names = getattr(article, "author_names", None)
+    if names is not None:
+        return list(names)
+    return [name for user in article.authors.all() if (name := user.get_full_name().strip())]
+
+
+def reader_article(slug):
+    """The article a reader asked for, with its topic, published revision (and that
+    revision's references) and author names, or None. Two queries; no references query
+    when nothing is published yet."""
     return (
-        Article.objects.published()
-        .select_related("topic", "published_revision")
+        _with_author_names(Article.objects.select_related("topic", "published_revision"))
         .prefetch_related(
             Prefetch(
                 "published_revision__references",
@@ -27,3 +105,77 @@ def published_article(slug):
         .filter(slug=slug)
         .first()
     )
+
+
+def pending_revision(article):
+    """The revision in review of an article that has never been approved (shown only when
+    the policy publishes pending articles), with its references; or None."""
+    if article.published_revision_id or article.review_status not in PENDING_STATUSES:
+        return None
+    return (
+        article.revisions.filter(locked_at__isnull=False)
+        .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
+        .order_by("-number")
+        .first()
+    )
+
+
+def related_questions(article, *, limit=RELATED_LIMIT):
+    """Other approved articles to read next, in one query: the curated links first (in
+    their order), then the newest-reviewed articles of the same topic. Dicts with
+    ``slug`` and ``title``."""
+    curated = RelatedQuestion.objects.filter(article=article)
+    rows = (
+        Article.objects.published()
+        .filter(Q(pk__in=curated.values("related")) | Q(topic_id=article.topic_id))
+        .exclude(pk=article.pk)
+        .annotate(
+            curated_position=Subquery(
+                curated.filter(related=OuterRef("pk")).values("position")[:1]
+            ),
+            title=F("published_revision__title"),
+        )
+        .order_by(F("curated_position").asc(nulls_last=True), "-last_reviewed_at", "slug")
+        .values("slug", "title", "curated_position")[:limit]
+    )
+    return list(rows)
+
+
+def review_history(article):
+    """Every approval of the article, newest first, with the approved revision's number.
+    One query."""
+    return list(
+        ReviewRecord.objects.filter(article=article)
+        .annotate(revision_number=F("revision__number"))
+        .order_by("-approved_at", "-pk")
+    )
+
+
+def approved_revision(article, number):
+    """Revision ``number`` of ``article`` if it was ever approved (it has a review
+    record), with its references; else None."""
+    return (
+        article.revisions.filter(
+            number=number,
+            pk__in=ReviewRecord.objects.filter(article=article).values("revision"),
+        )
+        .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
+        .first()
+    )
+
+
+def editorial_policy():
+    """What the public pages need of the editorial policy, as a dict, through the cache
+    (``page_cache`` forgets it whenever the policy is saved)."""
+
+    def load():
+        policy = EditorialPolicy.load()
+        return {
+            "publish_pending": policy.publish_pending,
+            "policy_text": policy.policy_text,
+            "quorum": policy.quorum,
+            "re_review_months": policy.re_review_months,
+            "updated_at": policy.updated_at,
+        }
+
+    return page_cache.cached_value(page_cache.POLICY_KEY, load)

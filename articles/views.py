@@ -1,22 +1,237 @@
-"""Reader views: only approved revisions are ever shown."""
+"""Reader views: readers see approved revisions only (and, when the editorial policy
+publishes pending articles, a submitted one marked pending and noindex)."""
 
-from django.http import Http404
-from django.shortcuts import render
+from urllib.parse import urlencode
 
-from articles import selectors
-from articles.presentation import reader_context
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from articles import diffs, page_cache, selectors
+from articles.feedback import feedback_rate_limited, feedback_submit
+from articles.forms import FeedbackForm
+from articles.models import FeedbackKind, Revision
+from articles.presentation import (
+    AUDIENCE_COOKIE,
+    AUDIENCES,
+    absolute,
+    audience_from,
+    plain_summary,
+    reader_context,
+)
+from articles.rendering import render_markdown
+
+PAGE_SIZE = 20
+AUDIENCE_COOKIE_AGE = 365 * 24 * 60 * 60
+SEARCH_MAX_LENGTH = 200
 
 
+@require_GET
 def article_list(request):
-    return render(request, "articles/list.html", {"articles": selectors.published_articles()})
-
-
-def article_detail(request, slug):
-    article = selectors.published_article(slug)
-    if article is None:
-        raise Http404("No published article here.")
-    revision = article.published_revision
-    context = reader_context(
-        article=article, revision=revision, references=list(revision.references.all())
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    topic_slug = request.GET.get("topic", "").strip()
+    articles = selectors.search_published(query=query, topic_slug=topic_slug)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for article in page.object_list:
+        article.summary_text = plain_summary(article.published_revision.summary, 220)
+    topics = list(selectors.topics_with_published_articles())
+    keep = {key: value for key, value in (("q", query), ("topic", topic_slug)) if value}
+    return render(
+        request,
+        "articles/list.html",
+        {
+            "page": page,
+            "query": query,
+            "topics": topics,
+            "topic": next((t for t in topics if t.slug == topic_slug), None),
+            "topic_slug": topic_slug,
+            "page_query": urlencode(keep),
+            "noindex": bool(query) or page.number > 1,
+        },
     )
-    return render(request, "articles/detail.html", context)
+
+
+def _audience(request):
+    """The reader's audience and whether they chose it just now (``?audience=``, from the
+    form that works without JavaScript)."""
+    chosen = request.GET.get("audience")
+    if chosen in AUDIENCES:
+        return chosen, True
+    return audience_from(request.COOKIES.get(AUDIENCE_COOKIE)), False
+
+
+def _shown(slug):
+    """The article and the revision readers get, or 404: the published revision, or (if
+    the policy publishes pending articles) the one in review of a never-approved article."""
+    article = selectors.reader_article(slug)
+    if article is None:
+        raise Http404("No article here.")
+    if article.published_revision_id:
+        return article, article.published_revision
+    revision = None
+    if selectors.editorial_policy()["publish_pending"]:
+        revision = selectors.pending_revision(article)
+    if revision is None:
+        raise Http404("No article here.")
+    return article, revision
+
+
+def _render_article(slug, audience):
+    article, revision = _shown(slug)
+    context = reader_context(
+        article=article,
+        revision=revision,
+        references=list(revision.references.all()),
+        audience=audience,
+        # A never-approved article has no review history: save the query.
+        history=None if article.published_revision_id else [],
+    )
+    # Rendered without the request, so nothing of the visitor (user, CSRF token, messages)
+    # can reach a page that is then served to everyone.
+    context["site_name"] = settings.SITE_NAME
+    return render_to_string("articles/detail.html", context).encode("utf-8")
+
+
+@require_GET
+def article_detail(request, slug):
+    audience, chosen = _audience(request)
+    html = page_cache.cached_page(slug, audience)
+    hit = html is not None
+    if not hit:
+        generation = page_cache.current_generation()  # before reading rows: see page_cache
+        html = _render_article(slug, audience)
+        page_cache.store_page(slug, audience, html, generation=generation)
+    response = HttpResponse(html)
+    response["X-Reader-Cache"] = "hit" if hit else "miss"
+    # Set outright (nothing upstream has set them): this is the hot path of the site.
+    response["Vary"] = "Cookie"  # the audience
+    response["Cache-Control"] = "no-cache"
+    if chosen:
+        response.set_cookie(
+            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def _client_address(request):
+    # REMOTE_ADDR is the proxy's address behind one; the deployment's proxy should set it
+    # (gunicorn --forwarded-allow-ips). Trusting X-Forwarded-For here would let anyone
+    # pick their own rate-limit bucket.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@require_http_methods(["GET", "POST"])
+def article_feedback(request, slug):
+    """The follow-up question / error report form, reached from the article page's "Ask a
+    follow-up question" and "Report an error" links (``?kind=``, and ``?revision=`` the
+    revision the reader was shown). It is a page of its own so that the article page
+    carries no per-visitor CSRF token and can be served from the cache to everyone."""
+    article, revision = _shown(slug)
+    status = 200
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        limited = feedback_rate_limited(address=_client_address(request))
+        if form.is_bot():  # pretend it worked; file nothing
+            return _see_thanks(slug)
+        if limited:
+            status = 429
+            form.add_error(
+                None,
+                "You have sent several messages in a short time. Please wait a few minutes "
+                "and try again.",
+            )
+        elif form.is_valid():
+            feedback_submit(
+                article=article,
+                revision=_read_revision(article, form.cleaned_data["revision"]) or revision,
+                kind=form.cleaned_data["kind"],
+                message=form.cleaned_data["message"],
+                email=form.cleaned_data["email"],
+                audience=audience_from(request.COOKIES.get(AUDIENCE_COOKIE)),
+            )
+            return _see_thanks(slug)
+        else:
+            status = 400
+    else:
+        kind = request.GET.get("kind")
+        form = FeedbackForm(
+            initial={
+                "kind": kind if kind in FeedbackKind.values else FeedbackKind.QUESTION,
+                "revision": (_read_revision(article, request.GET.get("revision")) or revision).pk,
+            }
+        )
+    return render(
+        request,
+        "articles/feedback.html",
+        {"article": article, "revision": revision, "form": form},
+        status=status,
+    )
+
+
+def _see_thanks(slug):
+    response = redirect("articles:feedback_thanks", slug=slug)
+    response.status_code = 303  # See Other: a reload must not post again
+    return response
+
+
+def _read_revision(article, revision_id):
+    """The revision the reader was shown, if the form names a submitted revision of this
+    article (a page cached just before an approval shows the previous one)."""
+    if not str(revision_id or "").isdigit():
+        return None
+    return Revision.objects.filter(pk=revision_id, article=article, locked_at__isnull=False).first()
+
+
+@require_GET
+def article_feedback_thanks(request, slug):
+    article, revision = _shown(slug)
+    return render(
+        request, "articles/feedback_thanks.html", {"article": article, "revision": revision}
+    )
+
+
+@require_GET
+def article_changes(request, slug, old, new):
+    """What changed between two approved revisions of one published article; 404 for
+    anything else (drafts, rejected revisions, other articles' revisions)."""
+    article = selectors.published_articles().filter(slug=slug).first()
+    if article is None or old >= new:
+        raise Http404("No such comparison.")
+    older = selectors.approved_revision(article, old)
+    newer = selectors.approved_revision(article, new)
+    if older is None or newer is None:
+        raise Http404("No such comparison.")
+    records = {r.revision_id: r for r in selectors.review_history(article)}
+    return render(
+        request,
+        "articles/changes.html",
+        {
+            "article": article,
+            "older": older,
+            "newer": newer,
+            "older_record": records.get(older.pk),
+            "newer_record": records.get(newer.pk),
+            "fields": diffs.compare_revisions(older, newer),
+        },
+    )
+
+
+@require_GET
+def editorial_policy(request):
+    policy = selectors.editorial_policy()
+    return render(
+        request,
+        "articles/editorial_policy.html",
+        {
+            "policy": policy,
+            "policy_html": render_markdown(policy["policy_text"]),
+            "canonical_url": absolute(reverse("editorial_policy")),
+            "meta_description": plain_summary(policy["policy_text"])
+            or "How our Medical Advisory Board reviews every article before it is published.",
+        },
+    )

@@ -1,15 +1,23 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import views as article_views
+from articles.feeds import ArticleFeed
+from articles.sitemaps import SITEMAPS
 from config.views import healthz
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
 admin.site.index_title = "Medical Advisory Board"
 
+# The reader's pages first: they are the busiest, and each pattern tried costs time.
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
-    path("", include("reviewers.urls")),
     path("", include("articles.urls")),
+    path("editorial-policy/", article_views.editorial_policy, name="editorial_policy"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/articles/", ArticleFeed(), name="article_feed"),
+    path("", include("reviewers.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
 ]

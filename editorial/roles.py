@@ -36,6 +36,8 @@ ROLE_PERMISSIONS = {
         "articles.change_relatedquestion",
         "articles.delete_relatedquestion",
         "articles.view_reviewrecord",
+        "articles.view_feedback",
+        "articles.change_feedback",
         "editorial.view_submission",
         "editorial.view_assignment",
         "editorial.change_assignment",
