@@ -10,6 +10,8 @@ admin.site.index_title = "Medical Advisory Board"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("author/", include("articles.author.urls")),
+    path("accounts/", include("articles.author.account_urls")),
     path("", include("reviewers.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,74 @@
+"""The author's moves on the workflow: submit (or resubmit) and withdraw.
+
+The editorial services own every state change; this module adds what the author
+workspace promises on top: the checklist must be clear before a draft goes to review,
+and the loser of a double click is told plainly that the article is already submitted.
+"""
+
+from django.utils import formats
+
+from articles.author.checks import check_revision
+from editorial import author_selectors, services
+from editorial.errors import InvalidInput, TransitionNotAllowed
+from editorial.models import Submission, SubmissionState
+
+
+class ChecklistFailed(InvalidInput):
+    """The draft has checklist errors (400)."""
+
+
+def _already_submitted(submission):
+    when = formats.date_format(submission.submitted_at, "DATETIME_FORMAT")
+    return (
+        f"Already submitted: this version went to review on {when} and is "
+        f"{submission.get_state_display().lower()}. Nothing was changed."
+    )
+
+
+def _newest_submission(article):
+    return Submission.objects.filter(article=article).order_by("-submitted_at", "-pk").first()
+
+
+def submit_for_review(*, article, actor, note=""):
+    """Send the article's draft to review: a resubmission if the board asked for changes,
+    else a new submission. Raises ``ChecklistFailed`` if the checklist has errors and
+    ``TransitionNotAllowed`` if there is no new draft to send (already submitted)."""
+    revision = author_selectors.newest_revision(article)
+    newest = _newest_submission(article)
+    if revision is None:
+        raise InvalidInput("This article has no content to submit.")
+    if revision.is_locked:
+        if newest is not None and newest.is_open and newest.revision_id == revision.pk:
+            raise TransitionNotAllowed(_already_submitted(newest))
+        raise TransitionNotAllowed(
+            "There is no new draft to submit: edit the article and save it to start one."
+        )
+    errors = check_revision(revision, revision.references.all()).errors
+    if errors:
+        raise ChecklistFailed(
+            f"Not submitted: the checklist shows {len(errors)} "
+            f"problem{'s' if len(errors) != 1 else ''} to fix first."
+        )
+    try:
+        if newest is not None and newest.state == SubmissionState.CHANGES_REQUESTED:
+            return services.submission_resubmit(
+                submission=newest, revision=revision, actor=actor, note=note
+            )
+        return services.submission_submit(
+            article=article, revision=revision, actor=actor, note=note
+        )
+    except TransitionNotAllowed:
+        winner = _newest_submission(article)
+        if winner is not None and winner.is_open and winner.revision_id == revision.pk:
+            raise TransitionNotAllowed(_already_submitted(winner)) from None
+        raise
+
+
+def withdraw_from_review(*, article, actor, reason=""):
+    """Take the article's open submission out of review."""
+    newest = _newest_submission(article)
+    if newest is None or not newest.is_open:
+        raise TransitionNotAllowed(
+            "This article is not in review, so there is nothing to withdraw."
+        )
+    return services.submission_withdraw(submission=newest, actor=actor, comment=reason)
