@@ -131,9 +131,10 @@ def plain_text(markdown_text):
     each block (paragraph, list item, heading) ending a sentence, so that a bulleted list
     does not count as one endless sentence."""
     html = markdown.markdown(CITATION_RE.sub("", markdown_text or ""), extensions=["tables"])
-    html = _BLOCK_END_RE.sub(".\n", html)
-    text = nh3.clean(html, tags=set())
-    return re.sub(r"([.!?:;])\s*\.\n", r"\1\n", html_module.unescape(text)).strip()
+    text = html_module.unescape(nh3.clean(_BLOCK_END_RE.sub(".\n", html), tags=set()))
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return re.sub(r"([.!?:;])\.", r"\1", text)
 
 
 def readability_grade(markdown_text):

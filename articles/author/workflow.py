@@ -29,6 +29,14 @@ def _newest_submission(article):
     return Submission.objects.filter(article=article).order_by("-submitted_at", "-pk").first()
 
 
+def _is_in_review(submission, revision):
+    return (
+        submission is not None
+        and submission.state in services.IN_REVIEW_STATES
+        and submission.revision_id == revision.pk
+    )
+
+
 def submit_for_review(*, article, actor, note=""):
     """Send the article's draft to review: a resubmission if the board asked for changes,
     else a new submission. Raises ``ChecklistFailed`` if the checklist has errors and
@@ -38,7 +46,7 @@ def submit_for_review(*, article, actor, note=""):
     if revision is None:
         raise InvalidInput("This article has no content to submit.")
     if revision.is_locked:
-        if newest is not None and newest.is_open and newest.revision_id == revision.pk:
+        if _is_in_review(newest, revision):
             raise TransitionNotAllowed(_already_submitted(newest))
         raise TransitionNotAllowed(
             "There is no new draft to submit: edit the article and save it to start one."
@@ -59,7 +67,7 @@ def submit_for_review(*, article, actor, note=""):
         )
     except TransitionNotAllowed:
         winner = _newest_submission(article)
-        if winner is not None and winner.is_open and winner.revision_id == revision.pk:
+        if _is_in_review(winner, revision):
             raise TransitionNotAllowed(_already_submitted(winner)) from None
         raise
 
