@@ -67,7 +67,11 @@ def render_markdown(text, *, reference_count=0, id_prefix="cite"):
     """Render an article body. Citations of numbers 1..reference_count become links to
     ``#ref-n``; the first citation of each number gets ``id="{id_prefix}-n"`` so the
     reference list can link back to it."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    # "[1]: https://…" would turn citation [1] into a link elsewhere; references belong in
+    # the reference list, so Markdown's link definitions are switched off.
+    md.parser.blockprocessors.deregister("reference")
+    html = md.convert(text or "")
     html = sanitize(html)
     return _link_citations(html, reference_count=reference_count, id_prefix=id_prefix)
 

@@ -35,7 +35,8 @@ def article_create(
     references=None,
 ):
     """A new article with its first draft revision and, if given, that revision's
-    references (dicts with the keys of ``Reference.canonical()``). Without ``slug`` one
+    references (dicts with the keys of ``Reference.canonical()``; ``ValidationError`` if
+    one is invalid, creating nothing). Without ``slug`` one
     is made from the title; two authors creating the same question at once both succeed,
     the second with a suffix."""
     content = {"title": title, "summary": summary, "body": body, "patient_body": patient_body}
@@ -48,9 +49,7 @@ def article_create(
                 revision = Revision.objects.create(
                     article=article, number=1, created_by=created_by, **content
                 )
-                Reference.objects.bulk_create(
-                    Reference(revision=revision, **data) for data in references or ()
-                )
+                Reference.objects.bulk_create(_valid_references(revision, references or ()))
                 return article, revision
         except IntegrityError:
             if attempt == attempts:
@@ -90,7 +89,8 @@ def revision_draft_for_edit(*, article, actor):
 
 
 def revision_update_draft(*, revision, references=None, **content):
-    """Save content (and, if given, the full list of references as dicts) on a draft."""
+    """Save content (and, if given, the full list of references as dicts) on a draft.
+    Raises ``ValidationError`` for an invalid reference, changing nothing."""
     if revision.is_locked:
         raise RevisionLocked("This revision has been submitted; edit a new draft instead.")
     with transaction.atomic():
@@ -100,8 +100,16 @@ def revision_update_draft(*, revision, references=None, **content):
             setattr(revision, field, value)
         revision.save()
         if references is not None:
+            rows = _valid_references(revision, references)
             revision.references.all().delete()
-            Reference.objects.bulk_create(
-                Reference(revision=revision, **data) for data in references
-            )
+            Reference.objects.bulk_create(rows)
     return revision
+
+
+def _valid_references(revision, references):
+    """Unsaved references of ``revision``, each validated: bulk_create skips validation,
+    and a bad DOI must not be frozen. Raises ``ValidationError``."""
+    rows = [Reference(revision=revision, **data) for data in references]
+    for row in rows:
+        row.full_clean(exclude=["revision"], validate_unique=False, validate_constraints=False)
+    return rows

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django_fsm import has_transition_perm
 
 from editorial import services
@@ -90,18 +90,21 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description="Audit trail (newest first)")
     def audit_trail(self, obj):
         entries = AuditEntry.objects.filter(article_id=obj.article_id).order_by("-sequence")[:50]
-        rows = "".join(
-            format_html(
-                "<li>#{} {} · {} · {} {}</li>",
-                entry.sequence,
-                entry.created_at.strftime("%Y-%m-%d %H:%M"),
-                entry.actor_label,
-                entry.action,
-                f"({entry.from_state} → {entry.to_state})" if entry.to_state else "",
-            )
-            for entry in entries
+        rows = format_html_join(
+            "",
+            "<li>#{} {} · {} · {} {}</li>",
+            (
+                (
+                    entry.sequence,
+                    entry.created_at.strftime("%Y-%m-%d %H:%M"),
+                    entry.actor_label,
+                    entry.action,
+                    f"({entry.from_state} → {entry.to_state})" if entry.to_state else "",
+                )
+                for entry in entries
+            ),
         )
-        return format_html("<ul>{}</ul>", format_html(rows)) if rows else "—"
+        return format_html("<ul>{}</ul>", rows) if rows else "—"
 
 
 @admin.register(EditorialPolicy)

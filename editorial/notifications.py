@@ -1,13 +1,14 @@
-"""Emails about workflow events, each with a plain-text and an HTML part."""
+"""Who hears about what. Each function builds outbox rows inside the transaction of the
+change (see ``editorial.outbox``); nothing here talks to the outside world."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from editorial.models import AuditEntry, Submission
+from editorial.models import NotificationKind
+from editorial.outbox import absolute_url, notifications_queue, render_notification
 
-SUBJECTS = {
+# Events on a submission that its authors are told about, with the subject line.
+AUTHOR_EVENTS = {
     "submission.submit": "Submitted for review: {title}",
     "submission.resubmit": "Resubmitted for review: {title}",
     "submission.start_review": "Review started: {title}",
@@ -18,33 +19,67 @@ SUBJECTS = {
 }
 
 
-def send_for_audit_entry(audit_entry_id):
-    """Send the authors' email for one audit entry. Returns the number of emails sent."""
-    entry = AuditEntry.objects.select_related("article").filter(pk=audit_entry_id).first()
-    if entry is None or entry.action not in SUBJECTS or entry.target_type != "editorial.submission":
-        return 0
-    submission = (
-        Submission.objects.select_related("revision", "article")
-        .prefetch_related("article__authors")
-        .get(pk=entry.target_id)
+def _short(title):
+    return title if len(title) <= 100 else title[:99] + "…"
+
+
+def queue_author_event(*, entry, submission):
+    """Tell the article's authors about an audited event on their submission."""
+    subject = AUTHOR_EVENTS.get(entry.action)
+    if subject is None:
+        return []
+    title = submission.revision.title
+    rows = [
+        render_notification(
+            template="event",
+            context={
+                "entry": entry,
+                "submission": submission,
+                "title": title,
+                "user": author,
+                "link": absolute_url("/author/"),
+            },
+            kind=NotificationKind.EVENT,
+            dedupe_key=f"event:{entry.pk}:user:{author.pk}",
+            recipient=author,
+            to_email=author.email,
+            subject=subject.format(title=_short(title)),
+            link=absolute_url("/author/"),
+            article=submission.article,
+            submission=submission,
+        )
+        for author in submission.article.authors.all()
+        if author.email
+    ]
+    return notifications_queue(rows)
+
+
+def chairs():
+    """Active board chairs with an email address."""
+    return (
+        get_user_model()
+        .objects.filter(board_member__is_chair=True, board_member__is_active=True, is_active=True)
+        .exclude(email="")
     )
-    recipients = [author.email for author in submission.article.authors.all() if author.email]
-    if not recipients:
-        return 0
-    context = {
-        "entry": entry,
-        "submission": submission,
-        "title": submission.revision.title,
-        "link": settings.SITE_URL
-        + reverse("admin:editorial_submission_change", args=[submission.pk]),
-        "site_name": settings.SITE_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject=SUBJECTS[entry.action].format(title=submission.revision.title[:120]),
-        body=render_to_string("editorial/email/event.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("editorial/email/event.html", context), "text/html")
-    message.send()
-    return 1
+
+
+def queue_re_review(*, entry, submission):
+    """Tell the chairs that an approved article is back in review, and why."""
+    title = submission.revision.title
+    link = absolute_url(reverse("admin:editorial_submission_change", args=[submission.pk]))
+    rows = [
+        render_notification(
+            template="re_review",
+            context={"entry": entry, "submission": submission, "title": title, "link": link},
+            kind=NotificationKind.RE_REVIEW,
+            dedupe_key=f"re_review:{entry.pk}:user:{chair.pk}",
+            recipient=chair,
+            to_email=chair.email,
+            subject=f"Re-review opened: {_short(title)}",
+            link=link,
+            article=submission.article,
+            submission=submission,
+        )
+        for chair in chairs()
+    ]
+    return notifications_queue(rows)

@@ -16,6 +16,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from articles.models import Article, ReviewRecord, ReviewStatus, Revision
 from articles.services import article_update_details, revision_draft_for_edit, revision_update_draft
+from editorial import notifications
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import EditorialPolicy, Submission, SubmissionKind, SubmissionState
@@ -41,12 +42,6 @@ PUBLIC_STATUS = {
     SubmissionState.CHANGES_REQUESTED: ReviewStatus.UNDER_REVIEW,
     SubmissionState.APPROVED: ReviewStatus.APPROVED,
 }
-
-
-def enqueue_on_commit(task, *args):
-    """Queue ``task`` once the current transaction commits. ``robust`` because a broker
-    that is down must not turn a committed change into an error page."""
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
 
 
 def add_months(day, months):
@@ -107,10 +102,9 @@ def _set_public_status(submission):
     article.review_status = status
 
 
-def _after_commit(entry):
-    from editorial import tasks
-
-    enqueue_on_commit(tasks.notify_event, entry.pk)
+def _notify(entry, submission):
+    """Write the authors' notifications into the outbox, in this transaction."""
+    notifications.queue_author_event(entry=entry, submission=submission)
 
 
 def _require_comment(comment, what):
@@ -118,7 +112,9 @@ def _require_comment(comment, what):
         raise InvalidInput(f"A comment is required to {what}.")
 
 
-def _create_submission(*, article, revision, actor, kind, note, previous=None):
+def _create_submission(
+    *, article, revision, actor, kind, note, previous=None, check_permission=True
+):
     revision.lock()
     submission = Submission(
         article=article,
@@ -127,9 +123,9 @@ def _create_submission(*, article, revision, actor, kind, note, previous=None):
         kind=kind,
         previous=previous,
         author_note=note,
-        submitted_by=actor,
+        submitted_by=actor or article.authors.first(),
     )
-    _check(submission, "submit", actor)
+    _check(submission, "submit", actor, check_permission=check_permission)
     submission.submit()
     try:
         with transaction.atomic():
@@ -175,7 +171,7 @@ def submission_submit(*, article, revision, actor, note=""):
             data={"revision": revision.number, "content_hash": revision.content_hash},
         )
         _set_public_status(submission)
-        _after_commit(entry)
+        _notify(entry, submission)
     return submission
 
 
@@ -211,7 +207,7 @@ def submission_resubmit(*, submission, revision, actor, note=""):
             },
         )
         _set_public_status(new)
-        _after_commit(entry)
+        _notify(entry, new)
     return new
 
 
@@ -224,7 +220,7 @@ def submission_start_review(*, submission, actor, check_permission=True):
             actor=actor,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -239,7 +235,7 @@ def submission_request_changes(*, submission, actor, comment, check_permission=T
             comment=comment,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -255,7 +251,7 @@ def submission_reject(*, submission, actor, comment, check_permission=True):
             comment=comment,
             check_permission=check_permission,
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -265,7 +261,7 @@ def submission_withdraw(*, submission, actor, comment=""):
         locked, entry = _transition(
             submission=submission, name="withdraw", actor=actor, comment=comment
         )
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -297,7 +293,7 @@ def submission_approve(
             check_permission=False,  # checked above, before the hash
         )
         _publish(locked, snapshot)
-        _after_commit(entry)
+        _notify(entry, locked)
     return locked
 
 
@@ -331,6 +327,42 @@ def _publish(submission, snapshot):
         reviewers=snapshot,
         is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
     )
+
+
+def submission_open_re_review(*, article, reason, actor=None):
+    """Send the live (approved) revision back to the board: a ``re_review`` submission of
+    the published revision. ``actor`` is None when the sweep does it because the next review
+    is due; the chair is the actor when a reader's error report was found valid. Side
+    effects: one audit entry; the chairs are told (outbox). Refused if the article is not
+    published or already has a submission in review."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.published_revision_id is None:
+            raise TransitionNotAllowed("Only a published article can be re-reviewed.")
+        if article.submissions.open().exists():
+            raise TransitionNotAllowed("This article already has a submission in review.")
+        revision = article.published_revision
+        submission = _create_submission(
+            article=article,
+            revision=revision,
+            actor=actor,
+            kind=SubmissionKind.RE_REVIEW,
+            note=reason,
+            check_permission=False,
+        )
+        entry = audit_record(
+            actor=actor,
+            action="submission.open_re_review",
+            target=submission,
+            article=article,
+            from_state=SubmissionState.DRAFT,
+            to_state=submission.state,
+            comment=reason,
+            data={"revision": revision.number, "content_hash": revision.content_hash},
+        )
+        _set_public_status(submission)
+        notifications.queue_re_review(entry=entry, submission=submission)
+    return submission
 
 
 def article_save_draft(*, article, actor, content, references=None, topic=None, authors=None):

@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 
+from articles.services import revision_draft_for_edit
 from editorial import services
+from editorial.models import Submission
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -9,7 +11,17 @@ from tests.factories import (
     ChairFactory,
     ReferenceFactory,
     RevisionFactory,
+    SubmissionFactory,
 )
+
+pytest_plugins = ["tests.realservices"]
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's sync API leaves an event loop running in the main
+    thread for the rest of the session, where Django refuses synchronous ORM calls."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid)
+
 
 AUDIT_TRIGGERS = ("audit_no_update_delete", "audit_no_truncate")
 
@@ -17,16 +29,20 @@ AUDIT_TRIGGERS = ("audit_no_update_delete", "audit_no_truncate")
 @pytest.fixture(autouse=True)
 def _audit_triggers_allow_flush(request):
     """Transactional tests end with a TRUNCATE of every table, which the append-only
-    audit trigger rightly refuses. Enable the triggers before every database test and
-    disable them after a transactional one, just for its flush (pytest-django's autouse
-    database fixture is set up before this one, so it is torn down after it)."""
+    audit trigger rightly refuses. Enable the triggers at the start of every database test
+    and disable them after a transactional one, just for its flush (this fixture depends on
+    the database fixture, so it is torn down before the flush)."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (transactional or marker or "db" in request.fixturenames):
         yield
         return
+    request.getfixturevalue("transactional_db" if transactional else "db")
     _set_audit_triggers(enabled=True)
     yield
-    if marker.kwargs.get("transaction"):
+    if transactional:
         _set_audit_triggers(enabled=False)
 
 
@@ -70,3 +86,62 @@ def submitted(article, draft, author):
 @pytest.fixture
 def under_review(submitted, chair):
     return services.submission_start_review(submission=submitted, actor=chair)
+
+
+# One fixture per state a submission can be in, each reached through the services (except
+# a draft, which no service leaves behind: ``submission_submit`` creates and submits at once).
+
+
+@pytest.fixture
+def draft_submission(article, draft, author):
+    """A submission row still in ``draft``, pinning the article's unsubmitted revision."""
+    return SubmissionFactory(article=article, revision=draft, submitted_by=author)
+
+
+@pytest.fixture
+def changes_requested(under_review, chair):
+    return services.submission_request_changes(
+        submission=under_review, actor=chair, comment="Please cite the 2024 guideline."
+    )
+
+
+@pytest.fixture
+def approved(under_review, chair):
+    return services.submission_approve(submission=under_review, actor=chair)
+
+
+@pytest.fixture
+def rejected(under_review, chair):
+    return services.submission_reject(
+        submission=under_review, actor=chair, comment="The evidence does not support this."
+    )
+
+
+@pytest.fixture
+def withdrawn(submitted, author):
+    return services.submission_withdraw(submission=submitted, actor=author)
+
+
+@pytest.fixture
+def resubmitted(changes_requested, article, author):
+    """The submission that was answered with a new revision (its successor is submitted)."""
+    revision = revision_draft_for_edit(article=article, actor=author)
+    services.submission_resubmit(submission=changes_requested, revision=revision, actor=author)
+    return Submission.objects.get(pk=changes_requested.pk)
+
+
+@pytest.fixture
+def disable_trigger(db):
+    """Switch one trigger off for the rest of a (non-transactional) test, as a database
+    superuser could, to tamper with data the application protects. The test's rollback
+    switches it back on. Pending deferred foreign-key checks are run first: PostgreSQL
+    refuses ALTER TABLE while any are queued."""
+
+    def disable(table, trigger):
+        assert connection.in_atomic_block, "only inside the test's transaction"
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    return disable

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Reference, ReferenceKind, Revision, Topic
+from editorial.models import Submission, SubmissionKind
 from reviewers.models import BoardMember
 
 
@@ -108,3 +109,16 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     year = 2024
     doi = "10.1000/example"
     pmid = "12345678"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission row as created, in ``draft``. Every later state is reached through
+    ``editorial.services`` (see the state fixtures in ``tests/conftest.py``)."""
+
+    class Meta:
+        model = Submission
+
+    revision = factory.SubFactory(RevisionFactory)
+    article = factory.LazyAttribute(lambda submission: submission.revision.article)
+    kind = SubmissionKind.NEW
+    submitted_by = factory.LazyAttribute(lambda submission: submission.article.authors.first())

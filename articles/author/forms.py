@@ -143,7 +143,6 @@ class ReferenceForm(forms.Form):
     title = forms.CharField(label="Title", max_length=_model_max_length(Reference, "title"))
     source = forms.CharField(
         label="Source",
-        required=False,
         max_length=_model_max_length(Reference, "source"),
         help_text="Journal, publisher or issuing body.",
     )

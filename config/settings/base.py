@@ -106,7 +106,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Imprimatur <editoria
 
 # Celery. With no REDIS_URL (the embedded default of `make run`) tasks run in-process,
 # after the transaction that queued them commits; see README "Architecture".
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -136,4 +136,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
+
+CELERY_BEAT_SCHEDULE = {
+    "editorial-sweep": {
+        "task": "editorial.tasks.sweep",
+        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60),
+    },
 }

@@ -1,0 +1,67 @@
+"""The three roles and the model permissions each group holds.
+
+Object-level rules (a reviewer sees only what they are assigned to; an author only their
+own work) are enforced in code on top of these. ``ensure_groups`` runs after every
+``migrate`` and every ``flush`` (post_migrate), so the groups always match this table;
+migration 0003 created them first.
+"""
+
+ROLE_PERMISSIONS = {
+    "Authors": [
+        "articles.view_topic",
+    ],
+    "Reviewers": [
+        "articles.view_article",
+        "articles.view_revision",
+        "articles.view_reference",
+        "articles.view_topic",
+        "editorial.view_submission",
+        "editorial.view_editorialpolicy",
+        "reviewers.view_boardmember",
+    ],
+    "Board chair": [
+        "articles.view_article",
+        "articles.change_article",
+        "articles.view_revision",
+        "articles.view_reference",
+        "articles.view_topic",
+        "articles.add_topic",
+        "articles.change_topic",
+        "articles.view_relatedquestion",
+        "articles.add_relatedquestion",
+        "articles.change_relatedquestion",
+        "articles.delete_relatedquestion",
+        "articles.view_reviewrecord",
+        "editorial.view_submission",
+        "editorial.assign_reviewers",
+        "editorial.decide_submission",
+        "editorial.view_editorialpolicy",
+        "editorial.change_editorialpolicy",
+        "editorial.view_auditentry",
+        "editorial.view_notification",
+        "reviewers.view_boardmember",
+        "reviewers.add_boardmember",
+        "reviewers.change_boardmember",
+    ],
+}
+
+
+def ensure_groups(**kwargs):
+    """Create the groups and give each exactly the permissions in ``ROLE_PERMISSIONS``."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".")
+            wanted.append((app_label, codename))
+        permissions = [
+            permission
+            for permission in Permission.objects.filter(
+                content_type__app_label__in={app for app, _ in wanted},
+                codename__in={codename for _, codename in wanted},
+            ).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        group.permissions.set(permissions)

@@ -1,0 +1,61 @@
+"""The submission admin's workflow buttons call the services and report refusals."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from editorial.models import AuditEntry, Submission, SubmissionState
+
+pytestmark = pytest.mark.django_db
+
+
+def transition_url(submission, name):
+    return reverse("admin:editorial_submission_transition", args=[submission.pk, name])
+
+
+def test_the_chair_approves_from_the_admin(client, chair, under_review):
+    client.force_login(chair)
+    page = client.get(reverse("admin:editorial_submission_change", args=[under_review.pk]))
+    assert page.status_code == 200
+    assert b">Approve</button>" in page.content
+    assert b">Start review</button>" not in page.content, "only transitions allowed now"
+
+    response = client.post(transition_url(under_review, "approve"))
+
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.APPROVED
+    assert AuditEntry.objects.filter(action="submission.approve").count() == 1
+
+
+def test_a_refused_transition_is_a_message_and_changes_nothing(client, chair, submitted):
+    client.force_login(chair)
+    before = AuditEntry.objects.count()
+
+    response = client.post(transition_url(submitted, "approve"), follow=True)
+
+    assert response.status_code == 200
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Cannot approve this submission: it is submitted." in m for m in messages)
+    assert Submission.objects.get(pk=submitted.pk).state == SubmissionState.SUBMITTED
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_comment_is_required_to_request_changes(client, chair, under_review):
+    client.force_login(chair)
+    response = client.post(transition_url(under_review, "request_changes"), {"comment": " "})
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
+
+
+def test_transitions_are_post_only_and_unknown_names_are_refused(client, chair, under_review):
+    client.force_login(chair)
+    assert client.get(transition_url(under_review, "approve")).status_code == 405
+    assert client.post(transition_url(under_review, "delete_everything")).status_code == 403
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
+
+
+def test_an_author_cannot_reach_the_admin_buttons(client, author, under_review):
+    client.force_login(author)
+    response = client.post(transition_url(under_review, "approve"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
