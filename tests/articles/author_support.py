@@ -3,9 +3,7 @@ each workflow state through the real services."""
 
 from django.urls import reverse
 
-from articles.models import ReviewStatus
 from editorial import services
-from reviewers.models import BoardMember
 from tests.factories import ReferenceFactory, RevisionFactory
 
 
@@ -74,27 +72,9 @@ def cited_draft(article, *, number=1, references=2):
     return revision
 
 
-def approve(submission, chair):
-    under_review = services.submission_start_review(submission=submission, actor=chair)
-    return services.submission_approve(
-        submission=under_review,
-        actor=chair,
-        reviewers=[BoardMember.objects.get(user=chair)],
-    )
-
-
-def request_changes(submission, chair, comment="Please cite the 2022 case-control study."):
+def request_changes(submission, chair, comment):
+    """Start the review of ``submission`` and send it back with ``comment``."""
     under_review = services.submission_start_review(submission=submission, actor=chair)
     return services.submission_request_changes(
         submission=under_review, actor=chair, comment=comment
-    )
-
-
-def assert_published(article, revision):
-    article.refresh_from_db()
-    assert article.published_revision_id == revision.pk
-    assert article.review_status in (
-        ReviewStatus.APPROVED,
-        ReviewStatus.SUBMITTED,
-        ReviewStatus.UNDER_REVIEW,
     )

@@ -6,10 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Revision
-from editorial import services
 from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import approve, cited_draft, editor_data, request_changes, url
-from tests.factories import ArticleFactory, AuthorFactory, ReviewerUserFactory, UserFactory
+from tests.articles.author_support import cited_draft, editor_data, url
+from tests.factories import AuthorFactory, ReviewerUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,10 @@ def intruder(client):
 
 
 @pytest.fixture(params=["draft", "submitted", "changes_requested", "approved"])
-def others_article(request, author, chair):
-    """Another author's article, in each state an author can meet it."""
-    article = ArticleFactory(authors=[author])
-    revision = cited_draft(article)
-    if request.param != "draft":
-        submission = services.submission_submit(article=article, revision=revision, actor=author)
-        if request.param == "changes_requested":
-            request_changes(submission, chair)
-        elif request.param == "approved":
-            approve(submission, chair)
+def others_article(request, article):
+    """Another author's article, in each state an author can meet it (the state fixtures
+    of tests/conftest.py)."""
+    request.getfixturevalue(request.param)
     return article
 
 

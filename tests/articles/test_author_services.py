@@ -9,7 +9,7 @@ from articles.services import article_create, article_slug_for
 from editorial import author_selectors, services
 from editorial.errors import InvalidInput, TransitionNotAllowed
 from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import approve, cited_draft, reference_row, request_changes
+from tests.articles.author_support import cited_draft, reference_row
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,8 @@ def test_saving_is_refused_while_the_board_has_the_article(state, request, artic
     assert article.revisions.count() == 1
 
 
-def test_saving_after_changes_requested_starts_a_new_revision(article, submitted, author, chair):
-    request_changes(submitted, chair)
-    reviewed = submitted.revision
+def test_saving_after_changes_requested_starts_a_new_revision(article, changes_requested, author):
+    reviewed = changes_requested.revision
     saved = save(article, author)
     assert saved.number == reviewed.number + 1 and not saved.is_locked
     reviewed.refresh_from_db()
@@ -79,15 +78,14 @@ def test_saving_after_changes_requested_starts_a_new_revision(article, submitted
 
 
 def test_saving_an_approved_article_starts_a_new_revision_and_the_approved_stays_live(
-    article, submitted, author, chair
+    article, approved, author
 ):
-    approve(submitted, chair)
     saved = save(article, author)
     article.refresh_from_db()
     assert saved.number == 2
-    assert article.published_revision_id == submitted.revision_id
+    assert article.published_revision_id == approved.revision_id
     assert article.review_status == ReviewStatus.APPROVED
-    assert Revision.objects.get(pk=submitted.revision_id).title != "Edited question?"
+    assert Revision.objects.get(pk=approved.revision_id).title != "Edited question?"
 
 
 def test_saving_sets_topic_and_authors(article, draft, author):
@@ -153,8 +151,7 @@ def test_author_articles_lists_written_and_cowritten_articles_only(author):
     assert {a.pk for a in author_selectors.author_articles(author)} == {own.pk, shared.pk}
 
 
-def test_author_articles_carries_the_newest_submission_and_revision(article, submitted, chair):
-    request_changes(submitted, chair)
+def test_author_articles_carries_the_newest_submission_and_revision(article, changes_requested):
     [listed] = author_selectors.author_articles(article.authors.first())
     assert listed.submission_state == SubmissionState.CHANGES_REQUESTED
     assert listed.newest_number == 1 and listed.newest_locked_at is not None
@@ -181,19 +178,20 @@ def test_author_articles_takes_two_queries_whatever_the_count(
         assert len(listed()) == 20
 
 
-def test_reviewer_feedback_reads_the_request_changes_comment(submitted, chair):
-    changed = request_changes(submitted, chair, comment="Cite the 2022 study.")
-    [feedback] = author_selectors.reviewer_feedback(changed)
-    assert (feedback.action, feedback.comment) == ("Changes requested", "Cite the 2022 study.")
+def test_reviewer_feedback_reads_the_request_changes_comment(changes_requested):
+    [feedback] = author_selectors.reviewer_feedback(changes_requested)
+    assert (feedback.action, feedback.comment) == (
+        "Changes requested",
+        "Please cite the 2024 guideline.",
+    )
     assert "chair" in feedback.who
     assert author_selectors.reviewer_feedback(None) == []
 
 
-def test_diff_base_is_the_newest_submitted_revision_before(article, submitted, author, chair):
-    request_changes(submitted, chair)
+def test_diff_base_is_the_newest_submitted_revision_before(article, changes_requested, author):
     new = save(article, author)
-    assert author_selectors.diff_base_revision(article, new) == submitted.revision
-    assert author_selectors.diff_base_revision(article, submitted.revision) is None
+    assert author_selectors.diff_base_revision(article, new) == changes_requested.revision
+    assert author_selectors.diff_base_revision(article, changes_requested.revision) is None
 
 
 # The author's workflow.
@@ -222,10 +220,10 @@ def test_submit_sends_a_clean_draft_and_a_second_submit_says_already_submitted(a
     assert Submission.objects.count() == 1 and AuditEntry.objects.count() == 1
 
 
-def test_after_changes_requested_submit_resubmits_the_new_revision(article, author, chair):
-    cited_draft(article)
-    first = workflow.submit_for_review(article=article, actor=author)
-    request_changes(first, chair)
+def test_after_changes_requested_submit_resubmits_the_new_revision(
+    article, changes_requested, author
+):
+    first = changes_requested
     with pytest.raises(TransitionNotAllowed, match="no new draft to submit"):
         workflow.submit_for_review(article=article, actor=author, note="Nothing changed")
     services.article_save_draft(article=article, actor=author, content={"title": "Better?"})

@@ -14,7 +14,6 @@ from articles.models import Article, Reference, Revision
 from editorial import services
 from editorial.models import AuditEntry, Submission, SubmissionState
 from tests.articles.author_support import (
-    approve,
     cited_draft,
     editor_data,
     reference_row,
@@ -186,16 +185,13 @@ def test_editing_an_article_in_review_is_refused(state, request, signed_in, arti
     assert submission.revision.title != "Sneaky"
 
 
-def test_editing_an_approved_article_starts_a_new_revision(
-    signed_in, article, submitted, chair, topic
-):
-    approve(submitted, chair)
+def test_editing_an_approved_article_starts_a_new_revision(signed_in, article, approved, topic):
     page = html(signed_in.get(url("edit", article)))
     assert "Saving your changes starts version 2." in page
     response = signed_in.post(url("edit", article), editor_data(topic=topic, title="Updated?"))
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.published_revision_id == submitted.revision_id
+    assert article.published_revision_id == approved.revision_id
     assert article.revisions.get(number=2).title == "Updated?"
     assert article.revisions.get(number=1).title != "Updated?"
     detail = signed_in.get(url("detail", article))
