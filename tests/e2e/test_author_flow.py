@@ -102,6 +102,7 @@ def test_an_author_writes_checks_previews_and_submits(live_server, page):
     submission = Submission.objects.get()
     assert submission.state == SubmissionState.SUBMITTED
     assert submission.revision.references.count() == 3
+    assert_accessible(page)
 
     page.click("text=My articles")
     assert page.locator(".badge").inner_text() == "Submitted"
