@@ -5,9 +5,11 @@ workspace promises on top: the checklist must be clear before a draft goes to re
 and the loser of a double click is told plainly that the article is already submitted.
 """
 
+from django.db import transaction
 from django.utils import formats
 
 from articles.author.checks import check_revision
+from articles.models import Article
 from editorial import author_selectors, services
 from editorial.errors import InvalidInput, TransitionNotAllowed
 from editorial.models import Submission, SubmissionState
@@ -40,7 +42,24 @@ def _is_in_review(submission, revision):
 def submit_for_review(*, article, actor, note=""):
     """Send the article's draft to review: a resubmission if the board asked for changes,
     else a new submission. Raises ``ChecklistFailed`` if the checklist has errors and
-    ``TransitionNotAllowed`` if there is no new draft to send (already submitted)."""
+    ``TransitionNotAllowed`` if there is no new draft to send (already submitted).
+
+    The article row is locked from the checklist to the submission, as the draft service
+    locks it to save: a co-author's save cannot slip unchecked content in between, and of
+    two submits at once the second sees the first one's result."""
+    try:
+        with transaction.atomic():
+            Article.objects.select_for_update().filter(pk=article.pk).first()
+            return _submit_checked(article=article, actor=actor, note=note)
+    except TransitionNotAllowed:
+        revision = author_selectors.newest_revision(article)
+        winner = _newest_submission(article)
+        if revision is not None and _is_in_review(winner, revision):
+            raise TransitionNotAllowed(_already_submitted(winner)) from None
+        raise
+
+
+def _submit_checked(*, article, actor, note):
     revision = author_selectors.newest_revision(article)
     newest = _newest_submission(article)
     if revision is None:
@@ -57,19 +76,11 @@ def submit_for_review(*, article, actor, note=""):
             f"Not submitted: the checklist shows {len(errors)} "
             f"problem{'s' if len(errors) != 1 else ''} to fix first."
         )
-    try:
-        if newest is not None and newest.state == SubmissionState.CHANGES_REQUESTED:
-            return services.submission_resubmit(
-                submission=newest, revision=revision, actor=actor, note=note
-            )
-        return services.submission_submit(
-            article=article, revision=revision, actor=actor, note=note
+    if newest is not None and newest.state == SubmissionState.CHANGES_REQUESTED:
+        return services.submission_resubmit(
+            submission=newest, revision=revision, actor=actor, note=note
         )
-    except TransitionNotAllowed:
-        winner = _newest_submission(article)
-        if _is_in_review(winner, revision):
-            raise TransitionNotAllowed(_already_submitted(winner)) from None
-        raise
+    return services.submission_submit(article=article, revision=revision, actor=actor, note=note)
 
 
 def withdraw_from_review(*, article, actor, reason=""):
