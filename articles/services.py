@@ -1,27 +1,69 @@
 """Commands on content: drafting revisions. Workflow state is ``editorial.services``'s."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from articles.models import Article, Reference, Revision, RevisionLocked
 
 CONTENT_FIELDS = ("title", "summary", "body", "patient_body")
+# Long enough to say what the question is about, short enough for a readable address.
+SLUG_MAX_LENGTH = 80
+SLUG_ATTEMPTS = 5
 
 
-def article_create(*, slug, topic, authors, created_by, title, summary, body, patient_body=""):
-    """A new article with its first draft revision."""
+def article_slug_for(title):
+    """A slug made from the question that no article uses yet (``-2``, ``-3``… appended
+    if needed)."""
+    base = slugify(title)[:SLUG_MAX_LENGTH].strip("-") or "article"
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def article_create(
+    *,
+    topic,
+    authors,
+    created_by,
+    title,
+    summary,
+    body,
+    patient_body="",
+    slug=None,
+    references=None,
+):
+    """A new article with its first draft revision and, if given, that revision's
+    references (dicts with the keys of ``Reference.canonical()``; ``ValidationError`` if
+    one is invalid, creating nothing). Without ``slug`` one
+    is made from the title; two authors creating the same question at once both succeed,
+    the second with a suffix."""
+    content = {"title": title, "summary": summary, "body": body, "patient_body": patient_body}
+    attempts = 1 if slug else SLUG_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                article = Article.objects.create(slug=slug or article_slug_for(title), topic=topic)
+                article.authors.set(authors)
+                revision = Revision.objects.create(
+                    article=article, number=1, created_by=created_by, **content
+                )
+                Reference.objects.bulk_create(_valid_references(revision, references or ()))
+                return article, revision
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+
+
+def article_update_details(*, article, topic, authors):
+    """Set the article's topic and authors (the people who may see and edit it)."""
     with transaction.atomic():
-        article = Article.objects.create(slug=slug, topic=topic)
+        if article.topic_id != topic.pk:
+            article.topic = topic
+            article.save(update_fields=["topic"])
         article.authors.set(authors)
-        revision = Revision.objects.create(
-            article=article,
-            number=1,
-            created_by=created_by,
-            title=title,
-            summary=summary,
-            body=body,
-            patient_body=patient_body,
-        )
-    return article, revision
+    return article
 
 
 def revision_draft_for_edit(*, article, actor):
@@ -58,11 +100,16 @@ def revision_update_draft(*, revision, references=None, **content):
             setattr(revision, field, value)
         revision.save()
         if references is not None:
-            rows = [Reference(revision=revision, **data) for data in references]
-            for row in rows:  # bulk_create skips validation; a bad DOI must not be frozen
-                row.full_clean(
-                    exclude=["revision"], validate_unique=False, validate_constraints=False
-                )
+            rows = _valid_references(revision, references)
             revision.references.all().delete()
             Reference.objects.bulk_create(rows)
     return revision
+
+
+def _valid_references(revision, references):
+    """Unsaved references of ``revision``, each validated: bulk_create skips validation,
+    and a bad DOI must not be frozen. Raises ``ValidationError``."""
+    rows = [Reference(revision=revision, **data) for data in references]
+    for row in rows:
+        row.full_clean(exclude=["revision"], validate_unique=False, validate_constraints=False)
+    return rows

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from articles.models import Article, ReviewRecord, ReviewStatus, Revision
+from articles.services import article_update_details, revision_draft_for_edit, revision_update_draft
 from editorial import notifications
 from editorial.audit import audit_record
 from editorial.eligibility import conflict_reason, why_ineligible
@@ -51,7 +52,8 @@ VERBS = {
 }
 # What readers are told while a submission is in each state (DESIGN: changes requested
 # counts as under review for readers).
-# A submission in these states can be given reviewers; leaving them closes assignments.
+# A submission in these states can be given reviewers (leaving them closes assignments);
+# its content is with the board and must not change.
 REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
 PUBLIC_STATUS = {
     SubmissionState.SUBMITTED: ReviewStatus.SUBMITTED,
@@ -1030,3 +1032,30 @@ def policy_update(*, actor, **values):
         policy.save()
         audit_record(actor=actor, action="policy.update", target=policy, data={"changes": changes})
     return policy
+
+
+def article_save_draft(*, article, actor, content, references=None, topic=None, authors=None):
+    """Save an author's edits as the article's draft and return that revision: the newest
+    revision while it is still a draft, else a new revision copied from it, so a submitted
+    or approved revision never changes (an approved one stays live until its successor is
+    approved). ``content`` maps content fields to values; ``references`` (dicts), ``topic``
+    and ``authors``, if given, replace what the article has.
+
+    Refused with ``TransitionNotAllowed`` while a submission is submitted or under review:
+    the board is reading that content. No audit entry: a draft is not workflow state."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        in_review = locked.submissions.filter(state__in=REVIEWABLE_STATES).order_by("-pk").first()
+        if in_review is not None:
+            raise TransitionNotAllowed(
+                f"This article is {in_review.get_state_display().lower()}: it cannot be edited "
+                "while the board reviews it. Withdraw it first if it must change now."
+            )
+        if topic is not None or authors is not None:
+            article_update_details(
+                article=locked,
+                topic=topic or locked.topic,
+                authors=authors if authors is not None else locked.authors.all(),
+            )
+        revision = revision_draft_for_edit(article=locked, actor=actor)
+        return revision_update_draft(revision=revision, references=references, **content)

@@ -1,0 +1,314 @@
+"""The author's editor: the article's content and details, and its references."""
+
+import datetime
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+
+from articles.author import checks
+from articles.models import Reference, ReferenceKind, Revision, Topic
+
+AUTHORS_GROUP = "Authors"
+MAX_REFERENCES = 100
+MAX_COAUTHORS = 20
+REFERENCE_CONTENT_FIELDS = ("title", "source", "year", "doi", "pmid", "url")
+REFERENCES_PREFIX = "refs"
+
+
+def _model_max_length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+def _normalize_newlines(text):
+    """Browsers send CRLF from text areas; store one form so content hashes and diffs
+    do not change with the browser."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(
+        label="Question",
+        max_length=_model_max_length(Revision, "title"),
+        help_text="The reader's question, as they would ask it.",
+    )
+    summary = forms.CharField(
+        label="Answer summary",
+        required=False,
+        max_length=_model_max_length(Revision, "summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            f"The direct answer, shown first in bold: at most {checks.SUMMARY_MAX_WORDS} words. "
+            "Cite references as [1]."
+        ),
+    )
+    body = forms.CharField(
+        label="Body (Markdown)",
+        required=False,
+        max_length=_model_max_length(Revision, "body"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="## for headings, - for lists, **bold**. Cite as [1], [1, 2] or [1-3].",
+    )
+    patient_body = forms.CharField(
+        label="Plain-language patient version (optional, Markdown)",
+        required=False,
+        max_length=_model_max_length(Revision, "patient_body"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "For patients and caregivers. Aim for US grade "
+            f"{checks.PATIENT_MAX_GRADE} or below: short sentences, everyday words."
+        ),
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.order_by("name"), empty_label="Choose a topic"
+    )
+    coauthors = forms.CharField(
+        label="Co-authors",
+        required=False,
+        max_length=2000,
+        help_text="Usernames or email addresses of other authors, separated by commas.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_summary(self):
+        return _normalize_newlines(self.cleaned_data["summary"])
+
+    def clean_body(self):
+        return _normalize_newlines(self.cleaned_data["body"])
+
+    def clean_patient_body(self):
+        return _normalize_newlines(self.cleaned_data["patient_body"])
+
+    def clean_coauthors(self):
+        """The co-authors as users: each name must be an active member of Authors."""
+        names = [name for name in re.split(r"[\s,;]+", self.cleaned_data["coauthors"]) if name]
+        if len(names) > MAX_COAUTHORS:
+            raise forms.ValidationError(f"At most {MAX_COAUTHORS} co-authors.")
+        users, unknown = {}, []
+        for name in dict.fromkeys(names):
+            matches = list(
+                get_user_model()
+                .objects.filter(is_active=True, groups__name=AUTHORS_GROUP)
+                .filter(Q(username__iexact=name) | Q(email__iexact=name))
+                .distinct()[:2]
+            )
+            if len(matches) != 1:
+                unknown.append(name)
+            elif matches[0].pk != self.user.pk:
+                users[matches[0].pk] = matches[0]
+        if unknown:
+            raise forms.ValidationError(
+                "No single author account has the username or email: %(names)s.",
+                params={"names": ", ".join(unknown)},
+            )
+        return list(users.values())
+
+    def content(self):
+        return {
+            name: self.cleaned_data[name] for name in ("title", "summary", "body", "patient_body")
+        }
+
+    def authors(self):
+        """Everyone who may edit the article after this save: the editing user and the
+        co-authors named."""
+        return [self.user, *self.cleaned_data["coauthors"]]
+
+    @staticmethod
+    def initial_for(article, revision, user):
+        return {
+            "title": revision.title,
+            "summary": revision.summary,
+            "body": revision.body,
+            "patient_body": revision.patient_body,
+            "topic": article.topic_id,
+            "coauthors": ", ".join(
+                author.get_username() for author in article.authors.all() if author.pk != user.pk
+            ),
+        }
+
+
+class ReferenceForm(forms.Form):
+    position = forms.IntegerField(
+        label="No.",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REFERENCES)],
+        help_text="Cited in the text as [No.]",
+        widget=forms.NumberInput(attrs={"class": "position"}),
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *ReferenceKind.choices])
+    title = forms.CharField(label="Title", max_length=_model_max_length(Reference, "title"))
+    source = forms.CharField(
+        label="Source",
+        max_length=_model_max_length(Reference, "source"),
+        help_text="Journal, publisher or issuing body.",
+    )
+    year = forms.IntegerField(label="Year")
+    doi = forms.CharField(
+        label="DOI",
+        required=False,
+        max_length=_model_max_length(Reference, "doi") + 30,
+        help_text="Such as 10.1056/NEJMoa2034577 (a doi.org link is fine).",
+    )
+    pmid = forms.CharField(label="PMID", required=False, max_length=20, help_text="1 to 8 digits.")
+    url = forms.URLField(
+        label="Web address",
+        required=False,
+        max_length=_model_max_length(Reference, "url"),
+        assume_scheme="https",
+    )
+
+    def has_changed(self):
+        """A reference form with nothing but a number and a kind is an unused slot: the
+        formset skips it instead of asking for a title."""
+        return any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in REFERENCE_CONTENT_FIELDS
+        )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if (reason := checks.year_problem(year, today=datetime.date.today())) is not None:
+            raise forms.ValidationError(f"Enter the year of publication: {reason}")
+        return year
+
+    def clean_doi(self):
+        doi = checks.normalize_doi(self.cleaned_data["doi"])
+        if doi and not checks.doi_is_valid(doi):
+            raise forms.ValidationError(
+                "Enter a DOI such as 10.1056/NEJMoa2034577: “10.”, four or more digits, “/”, "
+                "then the item's own part."
+            )
+        if len(doi) > _model_max_length(Reference, "doi"):
+            raise forms.ValidationError("This DOI is too long.")
+        return doi
+
+    def clean_pmid(self):
+        pmid = checks.normalize_pmid(self.cleaned_data["pmid"])
+        if pmid and not checks.pmid_is_valid(pmid):
+            raise forms.ValidationError("A PubMed ID is 1 to 8 digits, such as 31978945.")
+        return pmid
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not checks.url_is_valid(url):
+            raise forms.ValidationError("Enter a web address starting with http:// or https://.")
+        return url
+
+
+class BaseReferenceFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", REFERENCES_PREFIX)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        """Every slot may be left empty (that removes a reference); new slots offer the
+        next free number."""
+        kwargs = {"empty_permitted": True}
+        if not self.is_bound and index >= len(self.initial or ()):
+            used = [row.get("position") or 0 for row in self.initial or ()]
+            kwargs["initial"] = {"position": max(used, default=0) + 1 + index - len(used)}
+        return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this reference"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = {}
+        for form in self.kept_forms():
+            position = form.cleaned_data["position"]
+            if position in seen:
+                raise forms.ValidationError(
+                    "Two references have the number %(position)s: give each its own number.",
+                    params={"position": position},
+                    code="duplicate_position",
+                )
+            seen[position] = form
+
+    def kept_forms(self):
+        return [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def references(self):
+        """The references to save, as dicts, in number order."""
+        rows = [
+            {
+                name: form.cleaned_data[name]
+                for name in ("position", "kind", *REFERENCE_CONTENT_FIELDS)
+            }
+            for form in self.kept_forms()
+        ]
+        return sorted(rows, key=lambda row: row["position"])
+
+
+ReferenceFormSet = forms.formset_factory(
+    ReferenceForm,
+    formset=BaseReferenceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_REFERENCES,
+    validate_max=True,
+    absolute_max=MAX_REFERENCES + 20,
+)
+
+
+def reference_formset(data=None, *, references=(), extra=None):
+    """The references editor, bound to ``data`` or showing ``references`` (model rows)."""
+    initial = [ref.canonical() for ref in references]
+    formset = ReferenceFormSet(data=data, initial=initial or None)
+    if data is None:
+        formset.extra = extra if extra is not None else (1 if initial else 3)
+    return formset
+
+
+def with_another_reference(data):
+    """A copy of a submitted editor's data with one more, empty reference slot, or the
+    data unchanged if the management form is broken or full."""
+    data = data.copy()
+    key = f"{REFERENCES_PREFIX}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, ""))
+    except ValueError:
+        return data
+    if not 0 <= total < MAX_REFERENCES:
+        return data
+    numbers = []
+    for index in range(total):
+        value = data.get(f"{REFERENCES_PREFIX}-{index}-position", "")
+        if value.isdigit():
+            numbers.append(int(value))
+    data[key] = str(total + 1)
+    data[f"{REFERENCES_PREFIX}-{total}-position"] = str(max(numbers, default=0) + 1)
+    return data
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(
+        label="Note to reviewers",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, resubmission=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if resubmission:
+            self.fields["note"].required = True
+            self.fields["note"].label = "Note to reviewers: what changed"
+            self.fields["note"].help_text = "Say how you answered each comment."
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

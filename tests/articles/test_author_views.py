@@ -1,0 +1,452 @@
+"""The author workspace through HTTP: my articles, the editor, preview, submit, resubmit,
+withdraw and the diff; bad input gets a clear message and changes nothing."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article, Reference, Revision
+from editorial import services
+from editorial.models import AuditEntry, Submission, SubmissionState
+from tests.articles.author_support import (
+    cited_draft,
+    editor_data,
+    reference_row,
+    request_changes,
+    url,
+)
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def topic():
+    return TopicFactory(name="Neurology", slug="neurology")
+
+
+@pytest.fixture
+def signed_in(client, author):
+    client.force_login(author)
+    return client
+
+
+def html(response):
+    return response.content.decode()
+
+
+def flash(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+# My articles.
+
+
+def test_my_articles_shows_each_state_and_who_it_waits_on(signed_in, author, chair):
+    drafting = ArticleFactory(authors=[author])
+    cited_draft(drafting)
+    in_review = ArticleFactory(authors=[author, AuthorFactory()])
+    submission = services.submission_submit(
+        article=in_review, revision=cited_draft(in_review), actor=author
+    )
+    services.submission_start_review(submission=submission, actor=chair)
+    page = html(signed_in.get(reverse("author:dashboard")))
+    assert '<span class="badge badge-draft">Draft</span>' in page
+    assert '<span class="badge badge-under_review">Under review</span>' in page
+    assert "The reviewers." in page and "You: finish the draft and submit it." in page
+
+
+def test_my_articles_takes_the_same_queries_for_one_article_and_twenty(
+    signed_in, author, django_assert_num_queries
+):
+    cited_draft(ArticleFactory(authors=[author]))
+    with django_assert_num_queries(5):
+        assert signed_in.get(reverse("author:dashboard")).status_code == 200
+    for _ in range(19):
+        cited_draft(ArticleFactory(authors=[author, AuthorFactory()]))
+    with django_assert_num_queries(5):
+        response = signed_in.get(reverse("author:dashboard"))
+    assert len(response.context["rows"]) == 20
+
+
+def test_an_author_with_no_articles_is_invited_to_write_one(signed_in):
+    assert "You have no articles yet." in html(signed_in.get(reverse("author:dashboard")))
+
+
+# Writing.
+
+
+def test_a_new_article_is_saved_as_a_draft_with_its_references(signed_in, author, topic):
+    coauthor = AuthorFactory(username="ana")
+    references = [reference_row(1, doi="https://doi.org/10.1000/one"), reference_row(2)]
+    response = signed_in.post(
+        reverse("author:new"),
+        editor_data(topic=topic, coauthors="ana", references=references),
+    )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("edit", article) + "#checklist"
+    revision = article.revisions.get()
+    assert (revision.number, revision.is_locked, revision.created_by) == (1, False, author)
+    assert list(revision.references.values_list("position", "doi")) == [
+        (1, "10.1000/one"),
+        (2, "10.1000/study2"),
+    ]
+    assert set(article.authors.all()) == {author, coauthor}
+    assert article.slug == "can-b12-deficiency-cause-restless-legs"
+    assert not Submission.objects.exists()
+
+
+def test_the_checklist_flags_a_citation_error_and_links_to_the_body(signed_in, topic):
+    signed_in.post(
+        reverse("author:new"),
+        editor_data(topic=topic, body="Linked [1]. Also [2] and [4]."),
+    )
+    page = html(signed_in.get(url("edit", Article.objects.get())))
+    assert '<a href="#id_body">The body cites [4] but there is no reference 4.</a>' in page
+    assert 'id="id_body"' in page
+    assert "1 problem to fix before you can submit" in page
+
+
+def test_add_another_reference_adds_a_slot_and_saves_nothing(signed_in, topic):
+    data = editor_data(topic=topic, action="add_reference")
+    response = signed_in.post(reverse("author:new"), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 3
+    assert formset.forms[2]["position"].value() == "3"
+    assert 'id="reference-3"' in html(response)
+    assert not Article.objects.exists()
+
+
+def test_a_draft_is_edited_in_place_and_references_reordered(signed_in, article, draft, topic):
+    data = editor_data(
+        topic=topic,
+        body="First [1], second [2].",
+        references=[reference_row(2, title="Now second"), reference_row(1, title="Now first")],
+    )
+    response = signed_in.post(url("edit", article), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.body == "First [1], second [2]."
+    assert list(draft.references.values_list("position", "title")) == [
+        (1, "Now first"),
+        (2, "Now second"),
+    ]
+
+
+def test_invalid_input_saves_nothing_and_says_so(signed_in, article, draft, topic):
+    before = (draft.title, list(draft.references.values_list("title", flat=True)))
+    data = editor_data(
+        topic=topic,
+        title="x" * 301,
+        references=[
+            reference_row(1, doi="10.12/bad", pmid="123456789", url="javascript:alert(1)"),
+            reference_row(1, year="2999"),
+        ],
+    )
+    response = signed_in.post(url("edit", article), data)
+    assert response.status_code == 400
+    assert flash(response) == ["Nothing was saved: correct the marked fields."]
+    page = html(response)
+    assert "Ensure this value has at most 300 characters" in page
+    assert "Enter a DOI such as 10.1056/NEJMoa2034577" in page
+    assert "A PubMed ID is 1 to 8 digits" in page
+    assert "2999 is in the future" in page
+    draft.refresh_from_db()
+    assert (draft.title, list(draft.references.values_list("title", flat=True))) == before
+
+
+def test_duplicate_reference_numbers_save_nothing(signed_in, article, draft, topic):
+    data = editor_data(topic=topic, references=[reference_row(1), reference_row(1, title="B")])
+    response = signed_in.post(url("edit", article), data)
+    assert response.status_code == 400
+    assert "Two references have the number 1: give each its own number." in html(response)
+    assert draft.references.count() == 1
+
+
+@pytest.mark.parametrize("state", ["submitted", "under_review"])
+def test_editing_an_article_in_review_is_refused(state, request, signed_in, article, topic):
+    submission = request.getfixturevalue(state)
+    response = signed_in.get(url("edit", article))
+    assert response.status_code == 409
+    assert "cannot be edited while the board reviews it" in flash(response)[0]
+    response = signed_in.post(url("edit", article), editor_data(topic=topic, title="Sneaky"))
+    assert response.status_code == 409
+    assert Revision.objects.filter(article=article).count() == 1
+    submission.revision.refresh_from_db()
+    assert submission.revision.title != "Sneaky"
+
+
+def test_editing_an_approved_article_starts_a_new_revision(signed_in, article, approved, topic):
+    page = html(signed_in.get(url("edit", article)))
+    assert "Saving your changes starts version 2." in page
+    response = signed_in.post(url("edit", article), editor_data(topic=topic, title="Updated?"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_revision_id == approved.revision_id
+    assert article.revisions.get(number=2).title == "Updated?"
+    assert article.revisions.get(number=1).title != "Updated?"
+    detail = signed_in.get(url("detail", article))
+    assert detail.context["status"].label == "Draft"
+
+
+# Preview.
+
+
+def test_preview_renders_the_reader_template_marked_and_noindex(signed_in, article, draft):
+    response = signed_in.get(url("preview", article))
+    assert response.status_code == 200
+    assert "articles/detail.html" in [t.name for t in response.templates]
+    assert response.context["preview"] is True
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    page = html(response)
+    assert "Preview — not published" in page
+    assert '<meta name="robots" content="noindex' in page
+    assert draft.title in page
+    assert 'href="#ref-1"' in page  # citations linked exactly as for readers
+
+
+# Submitting.
+
+
+def test_submitting_a_clean_draft_changes_the_state(signed_in, article, author):
+    revision = cited_draft(article)
+    response = signed_in.post(url("submit", article), {"note": "Ready for review."})
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert (submission.revision, submission.state, submission.author_note) == (
+        revision,
+        SubmissionState.SUBMITTED,
+        "Ready for review.",
+    )
+    page = signed_in.get(url("detail", article))
+    assert page.context["status"].label == "Submitted"
+    assert flash(page) == [
+        "Submitted for review (version 1). It cannot be edited while the board reviews it."
+    ]
+
+
+def test_submitting_twice_says_already_submitted_and_changes_nothing(signed_in, article):
+    cited_draft(article)
+    first = signed_in.post(url("submit", article), {"note": ""}, follow=True)
+    assert first.redirect_chain == [(url("detail", article), 302)]
+    second = signed_in.post(url("submit", article), {"note": ""})
+    assert second.status_code == 409
+    assert flash(second)[0].startswith("Already submitted: this version went to review on")
+    assert Submission.objects.count() == 1
+    assert AuditEntry.objects.filter(action="submission.submit").count() == 1
+
+
+def test_a_draft_with_checklist_errors_cannot_be_submitted(signed_in, article, draft):
+    Revision.objects.filter(pk=draft.pk).update(body="Cites [1] and [9].")
+    page = html(signed_in.get(url("detail", article)))
+    assert "Fix the errors in the checklist above to submit." in page
+    response = signed_in.post(url("submit", article), {"note": ""})
+    assert response.status_code == 400
+    assert flash(response) == ["Not submitted: the checklist shows 1 problem to fix first."]
+    assert not Submission.objects.exists()
+    draft.refresh_from_db()
+    assert not draft.is_locked
+
+
+def test_changes_requested_shows_comments_then_resubmits_with_a_note(
+    signed_in, article, author, chair, topic
+):
+    cited_draft(article)
+    signed_in.post(url("submit", article), {"note": ""})
+    request_changes(Submission.objects.get(), chair, comment="Please add the 2022 study.")
+
+    edit_page = html(signed_in.get(url("edit", article)))
+    assert "What the reviewers asked" in edit_page
+    assert "Please add the 2022 study." in edit_page
+    detail = signed_in.get(url("detail", article))
+    assert detail.context["status"].label == "Changes requested"
+    assert "revise the article" in html(detail)
+
+    data = editor_data(
+        topic=topic,
+        summary="Yes, in most cases [1].",
+        body="Finding [1]. Finding [2]. New 2022 study [3].",
+        references=[reference_row(1), reference_row(2), reference_row(3, title="2022 study")],
+    )
+    assert signed_in.post(url("edit", article), data).status_code == 302
+    without_note = signed_in.post(url("submit", article), {"note": " "})
+    assert without_note.status_code == 400
+    assert Submission.objects.count() == 1
+
+    response = signed_in.post(url("submit", article), {"note": "Added the 2022 study [3]."})
+    assert response.status_code == 302
+    first, second = Submission.objects.order_by("pk")
+    assert first.state == SubmissionState.RESUBMITTED
+    assert (second.state, second.previous, second.revision.number) == ("submitted", first, 2)
+    assert second.author_note == "Added the 2022 study [3]."
+
+    diff = signed_in.get(url("diff", article))
+    assert diff.context["base"] == first.revision
+    page = html(diff)
+    assert "<ins>" in page and "New 2022 study [3]." in page
+    assert "Please add the 2022 study." in page  # comments on the version it answered
+
+
+def test_withdraw_then_withdraw_again_is_a_clear_conflict(signed_in, article, submitted):
+    response = signed_in.post(url("withdraw", article), {"reason": "Found an error."}, follow=True)
+    assert flash(response) == ["Withdrawn from review. Edit the article to start a new draft."]
+    submitted.refresh_from_db()
+    assert submitted.state == SubmissionState.WITHDRAWN
+    again = signed_in.post(url("withdraw", article), {"reason": ""})
+    assert again.status_code == 409
+    assert flash(again) == ["This article is not in review, so there is nothing to withdraw."]
+
+
+def test_the_diff_before_any_submission_says_there_is_nothing_to_compare(signed_in, article, draft):
+    page = html(signed_in.get(url("diff", article)))
+    assert "There is nothing to compare yet" in page
+
+
+# Hostile input.
+
+
+def test_html_and_script_in_every_field_are_stored_as_text_and_shown_escaped(
+    signed_in, topic, chair
+):
+    data = editor_data(
+        topic=topic,
+        title=f"Q {SCRIPT}?",
+        summary=f"S {SCRIPT} [1].",
+        body=f"B {SCRIPT} <img src=x onerror=alert(1)> [1].",
+        patient_body=f"P {SCRIPT}.",
+        references=[reference_row(1, title=f"T {SCRIPT}", source=f"J {SCRIPT}")],
+    )
+    assert signed_in.post(reverse("author:new"), data).status_code == 302
+    article = Article.objects.get()
+    revision = article.revisions.get()
+    assert revision.title == f"Q {SCRIPT}?" and SCRIPT in revision.body
+    assert Reference.objects.get().title == f"T {SCRIPT}"
+    signed_in.post(url("submit", article), {"note": f"N {SCRIPT}"})
+    request_changes(Submission.objects.get(), chair, comment=f"C {SCRIPT}")
+    signed_in.post(url("edit", article), {**data, "body": f"B2 {SCRIPT} [1]."})
+    for name in ("dashboard", "detail", "edit", "preview", "diff"):
+        target = reverse("author:dashboard") if name == "dashboard" else url(name, article)
+        response = signed_in.get(target)
+        assert response.status_code == 200, name
+        page = html(response)
+        assert SCRIPT not in page, name
+        assert "<img src=x onerror" not in page, name
+
+
+def test_a_request_body_too_large_is_a_400_not_a_500(signed_in, topic, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = signed_in.post(reverse("author:new"), editor_data(topic=topic, body="x" * 20_000))
+    assert response.status_code == 400
+    assert not Article.objects.exists()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "action",
+                "title",
+                "summary",
+                "body",
+                "topic",
+                "coauthors",
+                "refs-TOTAL_FORMS",
+                "refs-INITIAL_FORMS",
+                "refs-0-position",
+                "refs-0-year",
+                "refs-0-doi",
+                "refs-0-url",
+                "refs-1-position",
+                "refs-1-title",
+                "refs-1-DELETE",
+            ]
+        ),
+        st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"]),
+    )
+)
+def test_no_post_to_the_editor_is_a_server_error(signed_in, article, draft, fields):
+    for target in (reverse("author:new"), url("edit", article)):
+        response = signed_in.post(target, fields)
+        assert response.status_code in (200, 302, 400), (target, fields)
+
+
+# Racing double submit: two real requests at once, exactly one wins.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_once_one_wins_the_other_is_told_already_submitted(author):
+    article = ArticleFactory(authors=[author])
+    cited_draft(article)
+    statuses, barrier = [], threading.Barrier(2)
+
+    def submit():
+        client = Client()
+        client.force_login(author)
+        barrier.wait()
+        try:
+            statuses.append(client.post(url("submit", article), {"note": ""}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 409]
+    assert Submission.objects.count() == 1
+    assert AuditEntry.objects.filter(action="submission.submit").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_a_submit_either_lands_before_it_or_is_refused(author):
+    article = ArticleFactory(authors=[author])
+    cited_draft(article)
+    data = editor_data(
+        topic=article.topic,
+        title="Changed while submitting?",
+        summary="Yes [1].",
+        body="One [1]. Two [2].",
+    )
+    results, barrier = {}, threading.Barrier(2)
+
+    def post(name, target, payload):
+        client = Client()
+        client.force_login(author)
+        barrier.wait()
+        try:
+            results[name] = client.post(target, payload).status_code
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=post, args=("submit", url("submit", article), {"note": ""})),
+        threading.Thread(target=post, args=("save", url("edit", article), data)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    submission = Submission.objects.get()
+    assert results["submit"] == 302
+    if results["save"] == 302:  # the save went first and was submitted
+        assert submission.revision.title == "Changed while submitting?"
+    else:  # the submit went first; the save changed nothing
+        assert results["save"] == 409
+        assert submission.revision.title != "Changed while submitting?"
+    assert Revision.objects.filter(article=article).count() == 1
