@@ -20,8 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
 
-from articles.admin import ArticleAdmin, RevisionAdmin, RevisionInline
-from articles.models import Article, Revision
+from articles.admin import ArticleAdmin, FeedbackAdmin, RevisionAdmin, RevisionInline
+from articles.models import Article, Feedback, FeedbackKind, FeedbackStatus, Revision
 from editorial import selectors, services
 from editorial.errors import NotPermitted, WorkflowError
 from editorial.forms import (
@@ -39,6 +39,7 @@ from editorial.models import (
     Decision,
     DecisionOutcome,
     EditorialPolicy,
+    Notification,
     Submission,
 )
 
@@ -47,6 +48,56 @@ def render_audit_trail(article_id):
     """The article's audit trail, newest first, as HTML for a read-only admin field."""
     entries = selectors.article_audit_trail(article_id)
     return render_to_string("admin/editorial/_audit_trail.html", {"entries": entries})
+
+
+NOTIFICATIONS_SHOWN = 50
+
+
+def render_notifications(*, changelist_filter, **about):
+    """The outbox rows about one object, newest first, as HTML for a read-only admin field;
+    one query whatever their number."""
+    if not any(obj is not None and obj.pk for obj in about.values()):
+        return "—"  # an object being added has none
+    notifications = selectors.notifications_about(**about, limit=NOTIFICATIONS_SHOWN)
+    return render_to_string(
+        "admin/editorial/_notifications.html",
+        {
+            "notifications": notifications,
+            "shown": NOTIFICATIONS_SHOWN,
+            "changelist_url": reverse("admin:editorial_notification_changelist")
+            + f"?{changelist_filter}",
+        },
+    )
+
+
+class ReadOnlyAdminMixin:
+    """Records nobody edits in the admin (decisions, the audit log, the outbox): those who
+    may view them only read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NotificationsFieldMixin:
+    """The ``notifications`` field only for those who may read the outbox (the chair): the
+    rows name other people's addresses."""
+
+    def _without_notifications(self, request, fields):
+        if request.user.has_perm("editorial.view_notification"):
+            return fields
+        return [name for name in fields if name != "notifications"]
+
+    def get_fields(self, request, obj=None):
+        return self._without_notifications(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._without_notifications(request, super().get_readonly_fields(request, obj))
 
 
 class NotFoundForOthersMixin:
@@ -135,7 +186,7 @@ TRANSITION_BUTTONS = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class SubmissionAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "state", "submitted_by", "submitted_at", "decided_at"]
     list_filter = ["state", "kind", "article__topic"]
     search_fields = ["article__slug", "revision__title"]
@@ -153,6 +204,7 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         "submitted_at",
         "decided_at",
         "assignments_summary",
+        "notifications",
         "audit_trail",
     ]
     fields = readonly_fields
@@ -300,6 +352,12 @@ class SubmissionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
             "admin/editorial/_assignments_summary.html", {"assignments": assignments}
         )
 
+    @admin.display(description="Notifications (newest first)")
+    def notifications(self, obj):
+        return render_notifications(
+            submission=obj, changelist_filter=f"submission__id__exact={obj.pk}"
+        )
+
     @admin.display(description="Audit trail of the article (newest first)")
     def audit_trail(self, obj):
         return render_audit_trail(obj.article_id)
@@ -354,7 +412,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     """The assignment list is the reviewer's queue (their own assignments, open ones by
     default, soonest due first); the chair sees everyone's."""
 
@@ -380,6 +438,7 @@ class AssignmentAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         "closed_at",
         "close_reason",
         "escalated_at",
+        "notifications",
     ]
     fields = [*readonly_fields[:5], "response_due", "review_due", *readonly_fields[5:]]
 
@@ -426,6 +485,12 @@ class AssignmentAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
             )
         except WorkflowError as error:
             messages.error(request, error.message)
+
+    @admin.display(description="Notifications (newest first)")
+    def notifications(self, obj):
+        return render_notifications(
+            assignment=obj, changelist_filter=f"assignment__id__exact={obj.pk}"
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -646,7 +711,7 @@ class AssignmentAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "submission", "outcome", "created_at"]
     list_filter = ["outcome"]
     list_select_related = ["assignment__reviewer", "submission__article", "submission__revision"]
@@ -666,15 +731,6 @@ class DecisionAdmin(admin.ModelAdmin):
         if selectors.is_chair(request.user):
             return queryset
         return queryset.filter(assignment__reviewer__user_id=request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- The policy, the audit log, and the audit trail on an article ---------------------------
@@ -725,7 +781,7 @@ class EditorialPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sequence", "created_at", "actor_label", "action", "target", "transition"]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "action", "comment", "article__slug"]
@@ -740,15 +796,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="state")
     def transition(self, obj):
         return f"{obj.from_state} → {obj.to_state}" if obj.to_state else ""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ``articles`` knows nothing of the workflow, so the audit trail and the reviewers' view of
@@ -769,8 +816,8 @@ class SubmittedRevisionInline(RevisionInline):
 
 
 @admin.register(Article)
-class ArticleWithAuditTrailAdmin(NotFoundForOthersMixin, ArticleAdmin):
-    readonly_fields = [*ArticleAdmin.readonly_fields, "audit_trail"]
+class ArticleWithAuditTrailAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, ArticleAdmin):
+    readonly_fields = [*ArticleAdmin.readonly_fields, "notifications", "audit_trail"]
     inlines = [
         SubmittedRevisionInline if inline is RevisionInline else inline
         for inline in ArticleAdmin.inlines
@@ -778,6 +825,10 @@ class ArticleWithAuditTrailAdmin(NotFoundForOthersMixin, ArticleAdmin):
 
     def get_queryset(self, request):
         return selectors.articles_visible_to(request.user, super().get_queryset(request))
+
+    @admin.display(description="Notifications (newest first)")
+    def notifications(self, obj):
+        return render_notifications(article=obj, changelist_filter=f"article__id__exact={obj.pk}")
 
     @admin.display(description="Audit trail (newest first)")
     def audit_trail(self, obj):
@@ -788,3 +839,163 @@ class ArticleWithAuditTrailAdmin(NotFoundForOthersMixin, ArticleAdmin):
 class RevisionForReviewersAdmin(NotFoundForOthersMixin, RevisionAdmin):
     def get_queryset(self, request):
         return selectors.revisions_visible_to(request.user, super().get_queryset(request))
+
+
+# --- The outbox -----------------------------------------------------------------------
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = "sent"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent"), ("no", "Unsent"), ("superseded", "Superseded (never sent)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "no":
+            return queryset.unsent()
+        if self.value() == "superseded":
+            return queryset.filter(superseded=True)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every email, reminder and escalation as the outbox recorded it: read-only, like the
+    audit log. The chair reads it to see who was told what, and whether it went out."""
+
+    list_display = ["created_at", "kind", "to_email", "subject", "article", "sent", "attempts"]
+    list_filter = ["kind", SentFilter]
+    search_fields = ["to_email", "subject"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "to_email",
+        "recipient",
+        "subject",
+        "link",
+        "article",
+        "submission",
+        "assignment",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "superseded",
+        "attempts",
+        "last_error",
+        "dedupe_key",
+        "body_text",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="sent", boolean=True, ordering="sent_at")
+    def sent(self, obj):
+        return obj.sent_at is not None
+
+
+# --- Reader feedback: a valid error report opens a re-review ----------------------------
+
+admin.site.unregister(Feedback)
+
+
+@admin.register(Feedback)
+class FeedbackTriageAdmin(FeedbackAdmin):
+    """``articles`` cannot open a re-review, so marking an error report valid is done here,
+    through ``services.feedback_mark_valid``: from the list (an action) or with the button
+    on the report's page. The status of an error report is read-only on its form so that no
+    one marks it valid without the re-review."""
+
+    actions = ["mark_valid_and_re_review", "mark_valid", "mark_invalid", "mark_answered"]
+    change_form_template = "admin/editorial/feedback/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.kind == FeedbackKind.ERROR:
+            return [*fields, "status"]
+        return fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/mark-valid/",
+                self.admin_site.admin_view(require_POST(self.mark_valid_view)),
+                name="articles_feedback_mark_valid",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _triage(self, request, feedback, reason=""):
+        """Mark one report valid; the outcome, or the refusal, as an admin message."""
+        try:
+            triage = services.feedback_mark_valid(
+                feedback=feedback, actor=request.user, reason=reason
+            )
+        except WorkflowError as error:
+            messages.error(request, f"Report #{feedback.pk}: {error.message}")
+            return None
+        url = reverse("admin:editorial_submission_change", args=[triage.submission.pk])
+        if triage.opened:
+            messages.success(
+                request,
+                format_html(
+                    'Report #{} is valid. <a href="{}">A re-review of the live revision</a> '
+                    "is open.",
+                    feedback.pk,
+                    url,
+                ),
+            )
+        else:
+            messages.warning(
+                request,
+                format_html(
+                    "Report #{} is marked valid, but no re-review was opened: the article is "
+                    'already in review (<a href="{}">submission #{}, {}</a>). Take the report '
+                    "into that review.",
+                    feedback.pk,
+                    url,
+                    triage.submission.pk,
+                    triage.submission.get_state_display().lower(),
+                ),
+            )
+        return triage
+
+    @admin.action(
+        description="Mark valid and open a re-review (error reports)", permissions=["change"]
+    )
+    def mark_valid_and_re_review(self, request, queryset):
+        for feedback in queryset.order_by("pk"):
+            self._triage(request, feedback)
+
+    @admin.action(description="Mark as valid (follow-up questions)", permissions=["change"])
+    def mark_valid(self, request, queryset):
+        reports = queryset.filter(kind=FeedbackKind.ERROR).count()
+        if reports:
+            messages.warning(
+                request,
+                f"{reports} error report(s) left as they were: use “Mark valid and open a "
+                "re-review”, which sends the article back to the board.",
+            )
+        self._mark(request, queryset.exclude(kind=FeedbackKind.ERROR), FeedbackStatus.VALID)
+
+    def mark_valid_view(self, request, pk):
+        feedback = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, feedback):
+            raise PermissionDenied
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            self._triage(request, feedback, reason=form.cleaned_data["reason"])
+        else:
+            messages.error(request, "The reason is too long: 2,000 characters at most.")
+        return HttpResponseRedirect(reverse("admin:articles_feedback_change", args=[pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_mark_valid"] = (
+            obj is not None
+            and obj.kind == FeedbackKind.ERROR
+            and obj.status == FeedbackStatus.NEW
+            and self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -29,6 +29,7 @@ from editorial.models import (
     Decision,
     DecisionOutcome,
     EditorialPolicy,
+    Notification,
     Submission,
     SubmissionState,
 )
@@ -102,6 +103,43 @@ def revisions_visible_to(user, queryset):
 def article_audit_trail(article_id, *, limit=200):
     """An article's audit entries, newest first."""
     return AuditEntry.objects.filter(article_id=article_id).order_by("-sequence")[:limit]
+
+
+NOTIFICATION_LIST_FIELDS = (
+    "pk",
+    "kind",
+    "to_email",
+    "subject",
+    "created_at",
+    "sent_at",
+    "superseded",
+    "attempts",
+    "last_error",
+)
+
+
+def notifications_about(*, article=None, submission=None, assignment=None, limit=50):
+    """The outbox rows about one article, submission or assignment, newest first, in one
+    query. An assignment's are those linked to it (reminders, escalations) and, on its
+    submission, the ones addressed to its reviewer that carry no assignment (the
+    invitation)."""
+    if assignment is not None:
+        condition = Q(assignment_id=assignment.pk) | Q(
+            assignment__isnull=True,
+            submission_id=assignment.submission_id,
+            recipient_id=assignment.reviewer.user_id,
+        )
+    elif submission is not None:
+        condition = Q(submission_id=submission.pk)
+    elif article is not None:
+        condition = Q(article_id=article.pk)
+    else:
+        raise TypeError("notifications_about() needs an article, submission or assignment.")
+    return (
+        Notification.objects.filter(condition)
+        .only(*NOTIFICATION_LIST_FIELDS)
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 # --- The review screen ------------------------------------------------------------------

@@ -156,13 +156,15 @@ def test_the_chair_triages_feedback_in_the_admin(client, approved, chair):
     assert "Reference 5 points to the wrong guideline." in html
     assert "What dose of B12" not in html
 
-    item = Feedback.objects.get(kind=FeedbackKind.ERROR)
+    # A question's status is set on its form; an error report is marked valid only with
+    # the re-review button (tests/editorial/test_feedback_triage.py).
+    item = Feedback.objects.get(kind=FeedbackKind.QUESTION)
     response = client.post(
         f"/admin/articles/feedback/{item.pk}/change/",
-        {"status": FeedbackStatus.VALID, "chair_note": "Sent back to the board."},
+        {"status": FeedbackStatus.ANSWERED, "chair_note": "Answered by email."},
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.status == FeedbackStatus.VALID
-    assert item.message == "Reference 5 points to the wrong guideline."
+    assert item.status == FeedbackStatus.ANSWERED
+    assert item.message == "What dose of B12 is used?"
     assert client.get("/admin/articles/feedback/add/").status_code == 403
