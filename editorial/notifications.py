@@ -147,3 +147,24 @@ def queue_chair_event(*, entry, submission, subject, message):
         )
         for chair in chairs()
     )
+
+
+def queue_assignment_withdrawn(*, entry, assignment):
+    """Tell a reviewer that the chair took their assignment back (or it closed because the
+    submission left review), so they stop working on it."""
+    user = assignment.reviewer.user
+    if not user.email:
+        return []
+    submission = assignment.submission
+    return notifications_queue(
+        [
+            _board_notification(
+                entry=entry,
+                submission=submission,
+                user=user,
+                subject="No longer needed: your review of {title}",
+                message="This review has been withdrawn; there is nothing more to do on it.",
+                link=absolute_url(reverse("admin:editorial_assignment_changelist")),
+            )
+        ]
+    )

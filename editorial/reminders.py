@@ -71,6 +71,20 @@ def _reminder(assignment, slot, *, superseded=False):
     subject = SUBJECTS[slot.kind].format(
         title=notifications.short(title), sequence=slot.sequence, due=date_format(due, "F j")
     )
+    if superseded:  # claimed so that it is never sent; nobody will read a body
+        return Notification(
+            kind=NotificationKind.REMINDER,
+            dedupe_key=slot.key(assignment.pk),
+            recipient=assignment.reviewer.user,
+            to_email=assignment.reviewer.user.email,
+            subject=subject,
+            body_text="",
+            body_html="",
+            article=submission.article,
+            submission=submission,
+            assignment=assignment,
+            superseded=True,
+        )
     return render_notification(
         template="reminder",
         context={
@@ -90,7 +104,6 @@ def _reminder(assignment, slot, *, superseded=False):
         article=submission.article,
         submission=submission,
         assignment=assignment,
-        superseded=superseded,
     )
 
 
@@ -128,17 +141,15 @@ def sweep_reminders(*, now, policy, result):
     ``result.queued`` (the caller sends them)."""
     today = timezone.localdate(now)
     chairs = list(notifications.chairs())
-    last_pk = 0
-    while True:
+    # The ids first, in one query the partial due-date indexes answer; then the rows in
+    # batches. (Keyset paging ORDER BY pk LIMIT n would walk the primary key instead.)
+    ids = list(candidates(today=today, policy=policy).order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
         batch = list(
-            candidates(today=today, policy=policy)
-            .filter(pk__gt=last_pk)
+            Assignment.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
             .select_related("reviewer__user", "submission__revision", "submission__article")
-            .order_by("pk")[:BATCH_SIZE]
+            .order_by("pk")
         )
-        if not batch:
-            return
-        last_pk = batch[-1].pk
         with transaction.atomic():
             _claim_batch(batch, now=now, policy=policy, chairs=chairs, result=result)
 

@@ -208,3 +208,21 @@ def test_beat_and_a_real_worker_deliver_an_overdue_reminder_to_smtp(accepted, sm
     ]
     assert len(reviewer_mail) == 1
     assert b"Review overdue (reminder 1)" in reviewer_mail[0].content
+
+
+def test_a_withdrawn_reviewer_and_the_chair_after_a_decision_are_told(accepted, chair):
+    reviewer = accepted.reviewer.user
+    services.assignment_decide(
+        assignment=accepted, actor=reviewer, outcome="approve", confirmed_no_conflict=True
+    )
+    assert Notification.objects.filter(
+        recipient=chair, subject__startswith="Review decided (approve"
+    ).exists()
+
+
+def test_the_reviewer_is_told_when_the_chair_withdraws_the_assignment(accepted, chair):
+    services.assignment_withdraw(assignment=accepted, actor=chair, reason="Reassigning.")
+    row = Notification.objects.get(
+        recipient=accepted.reviewer.user, subject__startswith="No longer"
+    )
+    assert "Reassigning." in row.body_text and "Reassigning." in row.body_html
