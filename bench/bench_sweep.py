@@ -7,8 +7,9 @@ assignments, 90,000 open ones due next month and 10,000 whose review was due yes
 run first forgets the previous run's claims (deletes the outbox rows), then times one sweep
 that claims every owed reminder and queues send tasks (a hundred rows each) on a Redis
 broker (database 14 of ``REDIS_URL``'s server, purged afterwards, so no worker sends
-anything). It prints the time, the number claimed and queued, the number of SQL queries and the batches, and the
-EXPLAIN plan of the candidate query with the partial index it uses. Nothing is asserted.
+anything). It prints the time, the number claimed and queued, the number of SQL queries
+and the batches, and the EXPLAIN plan of the candidate query with the partial indexes it
+uses. Nothing is asserted.
 
 Run: ``.venv/bin/python bench/bench_sweep.py`` (or ``make bench``).
 """

@@ -88,7 +88,7 @@ def queue_re_review(*, entry, submission):
     return notifications_queue(rows)
 
 
-def _board_notification(*, entry, submission, user, subject, message, link):
+def _board_notification(*, entry, submission, user, subject, message, link, assignment=None):
     return render_notification(
         template="board_event",
         context={
@@ -107,6 +107,7 @@ def _board_notification(*, entry, submission, user, subject, message, link):
         link=link,
         article=submission.article,
         submission=submission,
+        assignment=assignment,
     )
 
 
@@ -128,6 +129,7 @@ def queue_reviewer_invitation(*, entry, assignment):
                 link=absolute_url(
                     reverse("admin:editorial_assignment_review", args=[assignment.pk])
                 ),
+                assignment=assignment,
             )
         ]
     )
@@ -165,6 +167,7 @@ def queue_assignment_withdrawn(*, entry, assignment):
                 subject="No longer needed: your review of {title}",
                 message="This review has been withdrawn; there is nothing more to do on it.",
                 link=absolute_url(reverse("admin:editorial_assignment_changelist")),
+                assignment=assignment,
             )
         ]
     )
