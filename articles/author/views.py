@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from articles.author import workflow
 from articles.author.checks import check_revision
-from articles.author.diff import revision_diff
 from articles.author.forms import (
     AUTHORS_GROUP,
     ArticleForm,
@@ -29,6 +28,7 @@ from articles.author.forms import (
     reference_formset,
     with_another_reference,
 )
+from articles.diffs import compare_revisions
 from articles.presentation import reader_context
 from articles.services import article_create
 from editorial import author_selectors
@@ -192,12 +192,7 @@ def article_diff(request, pk):
     base = author_selectors.diff_base_revision(workspace.article, workspace.revision)
     diffs = None
     if base is not None:
-        diffs = revision_diff(
-            base,
-            workspace.revision,
-            old_references=list(base.references.all()),
-            new_references=workspace.references,
-        )
+        diffs = compare_revisions(base, workspace.revision, new_references=workspace.references)
     context = {**workspace.context(), "base": base, "diffs": diffs}
     return render(request, "articles/author/diff.html", context)
 
