@@ -29,7 +29,7 @@ from articles.author.forms import (
     with_another_reference,
 )
 from articles.diffs import compare_revisions
-from articles.presentation import reader_context
+from articles.presentation import audience_from, reader_context
 from articles.services import article_create
 from editorial import author_selectors
 from editorial.errors import WorkflowError
@@ -177,6 +177,8 @@ def article_preview(request, pk):
         article=workspace.article,
         revision=workspace.revision,
         references=workspace.references,
+        # The reader's audience form submits to the page it is on, so it works here too.
+        audience=audience_from(request.GET.get("audience")),
         preview=True,
     )
     response = render(request, "articles/detail.html", context)
