@@ -11,7 +11,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -42,10 +43,9 @@ FEEDBACK_STATES = (SubmissionState.CHANGES_REQUESTED, SubmissionState.REJECTED)
 def author_required(view):
     """Signed in (else to the sign-in page) and a member of Authors (else 403)."""
 
+    @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("login"))
         if not request.user.groups.filter(name=AUTHORS_GROUP).exists():
             return render(request, "articles/author/not_author.html", status=403)
         return view(request, *args, **kwargs)
