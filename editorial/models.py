@@ -575,7 +575,7 @@ class NotificationKind(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def unsent(self):
-        return self.filter(sent_at__isnull=True)
+        return self.filter(sent_at__isnull=True, superseded=False)
 
 
 class Notification(models.Model):
@@ -600,11 +600,19 @@ class Notification(models.Model):
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
+    assignment = models.ForeignKey(
+        "Assignment", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    superseded = models.BooleanField(
+        default=False,
+        help_text="Claimed but not sent: a newer reminder to the same person fell due at the "
+        "same sweep (after sweeps were missed), and only the newest is sent.",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -614,7 +622,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["created_at"],
                 name="notification_unsent_idx",
-                condition=models.Q(sent_at__isnull=True),
+                condition=models.Q(sent_at__isnull=True, superseded=False),
             ),
         ]
 

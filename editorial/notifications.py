@@ -22,7 +22,7 @@ AUTHOR_EVENTS = {
 }
 
 
-def _short(title):
+def short(title):
     return title if len(title) <= 100 else title[:99] + "…"
 
 
@@ -46,7 +46,7 @@ def queue_author_event(*, entry, submission):
             dedupe_key=f"event:{entry.pk}:user:{author.pk}",
             recipient=author,
             to_email=author.email,
-            subject=subject.format(title=_short(title)),
+            subject=subject.format(title=short(title)),
             link=absolute_url("/author/"),
             article=submission.article,
             submission=submission,
@@ -78,7 +78,7 @@ def queue_re_review(*, entry, submission):
             dedupe_key=f"re_review:{entry.pk}:user:{chair.pk}",
             recipient=chair,
             to_email=chair.email,
-            subject=f"Re-review opened: {_short(title)}",
+            subject=f"Re-review opened: {short(title)}",
             link=link,
             article=submission.article,
             submission=submission,
@@ -103,7 +103,7 @@ def _board_notification(*, entry, submission, user, subject, message, link):
         dedupe_key=f"event:{entry.pk}:user:{user.pk}",
         recipient=user,
         to_email=user.email,
-        subject=subject.format(title=_short(submission.revision.title)),
+        subject=subject.format(title=short(submission.revision.title)),
         link=link,
         article=submission.article,
         submission=submission,
@@ -146,4 +146,25 @@ def queue_chair_event(*, entry, submission, subject, message):
             link=link,
         )
         for chair in chairs()
+    )
+
+
+def queue_assignment_withdrawn(*, entry, assignment):
+    """Tell a reviewer that the chair took their assignment back (or it closed because the
+    submission left review), so they stop working on it."""
+    user = assignment.reviewer.user
+    if not user.email:
+        return []
+    submission = assignment.submission
+    return notifications_queue(
+        [
+            _board_notification(
+                entry=entry,
+                submission=submission,
+                user=user,
+                subject="No longer needed: your review of {title}",
+                message="This review has been withdrawn; there is nothing more to do on it.",
+                link=absolute_url(reverse("admin:editorial_assignment_changelist")),
+            )
+        ]
     )

@@ -46,10 +46,11 @@ def render_notification(*, template, context, **fields):
     )
 
 
-def notifications_queue(notifications):
+def notifications_queue(notifications, *, enqueue=True):
     """Insert the outbox rows (skipping any whose ``dedupe_key`` exists: that reminder was
     already claimed) and queue their sending after commit. Returns the rows that exist for
-    these keys and are unsent. Must run inside the transaction of the change."""
+    these keys and are unsent. Must run inside the transaction of the change. The sweep
+    passes ``enqueue=False`` and sends (or queues) what it claimed itself."""
     notifications = list(notifications)
     if not notifications:
         return []
@@ -58,7 +59,8 @@ def notifications_queue(notifications):
     pending = list(
         Notification.objects.unsent().filter(dedupe_key__in=keys).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _enqueue(pending), robust=True)
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(pending), robust=True)
     return pending
 
 

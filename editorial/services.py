@@ -614,7 +614,7 @@ def _withdraw_locked(*, assignment, submission, actor, reason, check_permission,
     from_state = assignment.state
     method(reason=reason[:500])
     assignment.save(update_fields=["state", "closed_at", "close_reason", "updated_at"])
-    _assignment_audit(
+    entry = _assignment_audit(
         assignment=assignment,
         submission=submission,
         actor=actor,
@@ -623,6 +623,7 @@ def _withdraw_locked(*, assignment, submission, actor, reason, check_permission,
         comment=reason,
         data=data,
     )
+    notifications.queue_assignment_withdrawn(entry=entry, assignment=assignment)
     return assignment
 
 
@@ -791,6 +792,14 @@ def assignment_decide(
 
 
 def _apply_decision(*, submission, decision, actor, entry):
+    if decision.outcome != DecisionOutcome.REJECT:  # a rejection has its own chair email
+        notifications.queue_chair_event(
+            entry=entry,
+            submission=submission,
+            subject=f"Review decided ({decision.get_outcome_display().lower()}): {{title}}",
+            message=f"{decision.assignment.reviewer.display_name} decided: "
+            f"{decision.get_outcome_display()}.",
+        )
     if decision.outcome == DecisionOutcome.REQUEST_CHANGES:
         submission_request_changes(
             submission=submission, actor=actor, comment=decision.comment, check_permission=False

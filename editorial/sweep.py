@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import outbox, services
+from editorial import outbox, reminders, services
 from editorial.errors import WorkflowError
-from editorial.models import OPEN_STATES
+from editorial.models import OPEN_STATES, EditorialPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -22,15 +22,19 @@ RE_REVIEW_REASON = "Scheduled re-review: the next review date ({due}) has been r
 class SweepResult:
     re_reviews_opened: int = 0
     reminders_claimed: int = 0
+    reminders_superseded: int = 0
     escalations_claimed: int = 0
+    digests_claimed: int = 0
     outbox_resent: int = 0
     queued: list = field(default_factory=list, repr=False)
 
     def summary(self):
         return (
             f"re-reviews opened: {self.re_reviews_opened}, "
-            f"reminders claimed: {self.reminders_claimed}, "
-            f"escalations claimed: {self.escalations_claimed}, "
+            f"reminders claimed: {self.reminders_claimed} "
+            f"(+{self.reminders_superseded} superseded), "
+            f"escalations: {self.escalations_claimed}, "
+            f"digests: {self.digests_claimed}, "
             f"unsent notifications re-queued: {self.outbox_resent}"
         )
 
@@ -68,6 +72,9 @@ def run_sweep(*, now=None):
     caller must send (the Celery task queues them; the command sends them itself)."""
     now = now or timezone.now()
     result = SweepResult()
+    policy = EditorialPolicy.load()
     open_due_re_reviews(now, result)
+    reminders.sweep_reminders(now=now, policy=policy, result=result)
+    reminders.sweep_digests(now=now, result=result)
     resend_stale_outbox(now, result)
     return result

@@ -1,11 +1,14 @@
 """Celery tasks. Thin: they take ids, load rows, call one function, and are safe to run
 twice."""
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 
 from editorial import outbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -27,6 +30,23 @@ def sweep():
     from editorial.sweep import run_sweep
 
     result = run_sweep()
-    for notification_id in result.queued:
-        send_notification.delay(notification_id)
+    for start in range(0, len(result.queued), SEND_CHUNK):
+        send_notifications.delay(result.queued[start : start + SEND_CHUNK])
     return result.summary()
+
+
+SEND_CHUNK = 100
+
+
+@shared_task(acks_late=True)
+def send_notifications(notification_ids):
+    """Send a chunk of outbox rows (one task per hundred keeps a big sweep's queueing
+    cheap). Each row is claimed on its own; a row that fails stays unsent and the sweep
+    sends it again after the grace period."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += outbox.notification_send(notification_id)
+        except Exception:  # noqa: BLE001 - logged; the row stays unsent for the sweep
+            logger.exception("Notification %s not sent", notification_id)
+    return sent

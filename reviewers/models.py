@@ -27,6 +27,9 @@ class BoardMember(models.Model):
     max_open_assignments = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    wants_daily_digest = models.BooleanField(
+        default=True, help_text="A morning email listing this member's open reviews."
+    )
     is_chair = models.BooleanField(
         default=False, help_text="Chairs the board: assigns reviewers and receives escalations."
     )

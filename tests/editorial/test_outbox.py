@@ -156,3 +156,14 @@ def _start_worker(env):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_a_chunk_that_repeats_a_row_sends_it_once(under_review, chair):
+    from editorial.tasks import send_notifications
+
+    services.submission_approve(submission=under_review, actor=chair)
+    row = Notification.objects.filter(submission=under_review).latest("pk")
+    Notification.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=None)
+    mail.outbox.clear()
+    assert send_notifications.delay([row.pk, row.pk]).get() == 1
+    assert len(mail.outbox) == 1
