@@ -1,6 +1,7 @@
-"""What changed between two revisions, for readers ("what changed" in the review history):
-paragraph by paragraph, and word by word inside a changed paragraph. Text only: the
-author's Markdown is shown as escaped text, never rendered, so a diff cannot inject."""
+"""What changed between two revisions: the one comparison behind the reader's "what
+changed" page, the reviewer's review screen and the author's "changes" page. Paragraph by
+paragraph, and word by word inside a changed paragraph. Text only: the author's Markdown is
+shown as escaped text, never rendered, so a diff cannot inject."""
 
 import difflib
 import re
@@ -12,10 +13,14 @@ CONTEXT_PARAGRAPHS = 1
 _WORDS_RE = re.compile(r"(\s+)")
 
 
-def reference_lines(revision):
+def reference_lines(references):
     lines = []
-    for ref in revision.references.all():
-        ids = [f"DOI {ref.doi}" if ref.doi else "", f"PMID {ref.pmid}" if ref.pmid else ""]
+    for ref in references:
+        ids = [
+            f"DOI {ref.doi}" if ref.doi else "",
+            f"PMID {ref.pmid}" if ref.pmid else "",
+            ref.url,
+        ]
         described = f"[{ref.position}] {ref.get_kind_display()}. {ref.title}. "
         described += f"{ref.source}, {ref.year}. {' '.join(part for part in ids if part)}"
         lines.append(described.strip())
@@ -26,9 +31,16 @@ def _paragraphs(text):
     return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
-def compare_revisions(old, new):
+def compare_revisions(old, new, *, old_references=None, new_references=None):
     """A list of fields, each ``{"label", "changed", "rows"}``; a row is
-    ``{"kind": "same" | "removed" | "added" | "changed" | "skipped", "html"}``."""
+    ``{"kind": "same" | "removed" | "added" | "changed" | "skipped", "html"}``, and a
+    "changed" row also has ``old`` and ``new``, each whole paragraph escaped, for screens
+    that show a change as a removed and an added line. References default to each
+    revision's own (pass lists already fetched to save the queries)."""
+    if old_references is None:
+        old_references = old.references.all()
+    if new_references is None:
+        new_references = new.references.all()
     fields = [
         ("Question", [old.title], [new.title]),
         ("Answer summary", _paragraphs(old.summary), _paragraphs(new.summary)),
@@ -38,13 +50,17 @@ def compare_revisions(old, new):
             _paragraphs(old.patient_body),
             _paragraphs(new.patient_body),
         ),
-        ("References", reference_lines(old), reference_lines(new)),
+        ("References", reference_lines(old_references), reference_lines(new_references)),
     ]
     return [
         {"label": label, "changed": before != after, "rows": _rows(before, after)}
         for label, before, after in fields
         if before or after
     ]
+
+
+def has_changes(fields):
+    return any(field["changed"] for field in fields)
 
 
 def _rows(before, after):
@@ -61,7 +77,9 @@ def _rows(before, after):
         else:
             old_part, new_part = before[a0:a1], after[b0:b1]
             for old_line, new_line in zip(old_part, new_part, strict=False):
-                rows.append(_row("changed", words_diff(old_line, new_line)))
+                row = _row("changed", words_diff(old_line, new_line))
+                row.update(old=escape(old_line), new=escape(new_line))
+                rows.append(row)
             paired = min(len(old_part), len(new_part))
             rows.extend(_row("removed", escape(line)) for line in old_part[paired:])
             rows.extend(_row("added", escape(line)) for line in new_part[paired:])

@@ -185,6 +185,19 @@ TRANSITION_BUTTONS = {
 }
 
 
+def _button_urls(admin_view, model_name, buttons):
+    """One POST-only admin URL ``<pk>/<name>/`` per button, named
+    ``editorial_<model_name>_<name>``: a button changes state, so a GET must not."""
+    return [
+        path(
+            f"<int:pk>/{name}/",
+            admin_view(require_POST(button)),
+            name=f"editorial_{model_name}_{name.replace('-', '_')}",
+        )
+        for name, button in buttons.items()
+    ]
+
+
 @admin.register(Submission)
 class SubmissionAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "state", "submitted_by", "submitted_at", "decided_at"]
@@ -235,14 +248,7 @@ class SubmissionAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
                 view(require_POST(self.transition_view)),
                 name="editorial_submission_transition",
             ),
-            *(
-                path(
-                    f"<int:pk>/{name}/",
-                    view(require_POST(button)),
-                    name=f"editorial_submission_{name.replace('-', '_')}",
-                )
-                for name, button in buttons.items()
-            ),
+            *_button_urls(view, "submission", buttons),
             *super().get_urls(),
         ]
 
@@ -503,14 +509,7 @@ class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
         }
         return [
             path("<int:pk>/review/", view(self.review_view), name="editorial_assignment_review"),
-            *(
-                path(
-                    f"<int:pk>/{name}/",
-                    view(require_POST(button)),
-                    name=f"editorial_assignment_{name}",
-                )
-                for name, button in buttons.items()
-            ),
+            *_button_urls(view, "assignment", buttons),
             *super().get_urls(),
         ]
 

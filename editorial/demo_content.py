@@ -460,19 +460,7 @@ _AGA_IDA = {
 
 # --- Approved, with a newer revision under review ("an update is under review"). ---------
 
-IRON_RLS_ARTICLE = {
-    "slug": "iron-testing-restless-legs-syndrome",
-    "topic": "hematology",
-    "authors": ["author"],
-    "content": {
-        "title": "Should iron levels be checked in every adult with restless legs syndrome?",
-        "summary": (
-            "Yes. Low iron in the brain is central to restless legs syndrome, and blood iron "
-            "tests guide treatment even when hemoglobin is normal. Measure ferritin and "
-            "transferrin saturation in the morning, and offer iron when ferritin is 75 ng/mL or "
-            "less or transferrin saturation is below 20%."
-        ),
-        "body": """\
+_IRON_RLS_BODY = """\
 ## Why iron matters
 
 Imaging and autopsy studies point to low iron in the brain of people with RLS, even when blood
@@ -491,7 +479,21 @@ Guidelines advise iron when ferritin is **75 ng/mL or less** or transferrin satu
 **below 20%** [1]. Oral ferrous sulfate, taken every other day with vitamin C, is the usual
 first step [2]. A Cochrane review found that iron probably improves restlessness and overall
 RLS severity compared with placebo [3].
-""",
+"""
+
+IRON_RLS_ARTICLE = {
+    "slug": "iron-testing-restless-legs-syndrome",
+    "topic": "hematology",
+    "authors": ["author"],
+    "content": {
+        "title": "Should iron levels be checked in every adult with restless legs syndrome?",
+        "summary": (
+            "Yes. Low iron in the brain is central to restless legs syndrome, and blood iron "
+            "tests guide treatment even when hemoglobin is normal. Measure ferritin and "
+            "transferrin saturation in the morning, and offer iron when ferritin is 75 ng/mL or "
+            "less or transferrin saturation is below 20%."
+        ),
+        "body": _IRON_RLS_BODY,
         "patient_body": """\
 Low iron is the most common thing that makes restless legs worse. A simple morning blood test
 shows your iron level. If it is low, iron tablets can help. Take them only if your doctor
@@ -506,25 +508,8 @@ says so.
         {
             "action": "revise",
             "changes": {
-                "body": """\
-## Why iron matters
-
-Imaging and autopsy studies point to low iron in the brain of people with RLS, even when blood
-counts are normal. Blood ferritin is an imperfect but useful marker of that deficit, and
-raising it can reduce symptoms [1, 2].
-
-## How to test
-
-- Ferritin and transferrin saturation, drawn in the morning
-- No iron-containing supplements for 24 hours beforehand
-- Repeat every few months while treating, and whenever symptoms worsen [1]
-
-## When to treat
-
-Guidelines advise iron when ferritin is **75 ng/mL or less** or transferrin saturation is
-**below 20%** [1]. Oral ferrous sulfate, taken every other day with vitamin C, is the usual
-first step [2]. A Cochrane review found that iron probably improves restlessness and overall
-RLS severity compared with placebo [3].
+                "body": _IRON_RLS_BODY
+                + """\
 
 ## When to choose intravenous iron
 

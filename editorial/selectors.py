@@ -17,9 +17,9 @@ from django.db.models import (
     When,
 )
 
+from articles.diffs import compare_revisions, has_changes
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
-from editorial.diffs import revision_diff
 from editorial.eligibility import why_ineligible
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
@@ -169,6 +169,7 @@ def review_screen(assignment):
     revision = submission.revision
     references = list(revision.references.order_by("position"))
     previous = last_approved_revision(article, before=revision)
+    diff = compare_revisions(previous, revision, new_references=references) if previous else []
     earlier_decisions = (
         Decision.objects.filter(submission__article=article)
         .exclude(submission=submission)
@@ -180,14 +181,7 @@ def review_screen(assignment):
         "submission": submission,
         "reader": reader_context(article=article, revision=revision, references=references),
         "previous_revision": previous,
-        "diff": revision_diff(
-            previous,
-            revision,
-            old_references=list(previous.references.all()),
-            new_references=references,
-        )
-        if previous
-        else None,
+        "diff": diff if has_changes(diff) else [],
         "earlier_decisions": list(earlier_decisions),
         "conflicts": list(
             ConflictOfInterest.objects.covering(

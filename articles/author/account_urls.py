@@ -52,8 +52,7 @@ urlpatterns = [
             auth_views.PasswordChangeView.as_view(
                 template_name="registration/password_change.html",
                 success_url=reverse_lazy("password_change_done"),
-            ),
-            login_url=reverse_lazy("login"),
+            )
         ),
         name="password_change",
     ),
@@ -62,8 +61,7 @@ urlpatterns = [
         login_required(
             auth_views.PasswordChangeDoneView.as_view(
                 template_name="registration/password_change_complete.html"
-            ),
-            login_url=reverse_lazy("login"),
+            )
         ),
         name="password_change_done",
     ),

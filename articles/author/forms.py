@@ -282,7 +282,8 @@ def with_another_reference(data):
     numbers = []
     for index in range(total):
         value = data.get(f"{REFERENCES_PREFIX}-{index}-position", "")
-        if value.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if value.isdecimal():
             numbers.append(int(value))
     data[key] = str(total + 1)
     data[f"{REFERENCES_PREFIX}-{total}-position"] = str(max(numbers, default=0) + 1)

@@ -11,7 +11,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from articles.author import workflow
 from articles.author.checks import check_revision
-from articles.author.diff import revision_diff
 from articles.author.forms import (
     AUTHORS_GROUP,
     ArticleForm,
@@ -29,7 +29,8 @@ from articles.author.forms import (
     reference_formset,
     with_another_reference,
 )
-from articles.presentation import reader_context
+from articles.diffs import compare_revisions
+from articles.presentation import audience_from, reader_context
 from articles.services import article_create
 from editorial import author_selectors
 from editorial.errors import WorkflowError
@@ -42,10 +43,9 @@ FEEDBACK_STATES = (SubmissionState.CHANGES_REQUESTED, SubmissionState.REJECTED)
 def author_required(view):
     """Signed in (else to the sign-in page) and a member of Authors (else 403)."""
 
+    @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("login"))
         if not request.user.groups.filter(name=AUTHORS_GROUP).exists():
             return render(request, "articles/author/not_author.html", status=403)
         return view(request, *args, **kwargs)
@@ -177,6 +177,8 @@ def article_preview(request, pk):
         article=workspace.article,
         revision=workspace.revision,
         references=workspace.references,
+        # The reader's audience form submits to the page it is on, so it works here too.
+        audience=audience_from(request.GET.get("audience")),
         preview=True,
     )
     response = render(request, "articles/detail.html", context)
@@ -192,12 +194,7 @@ def article_diff(request, pk):
     base = author_selectors.diff_base_revision(workspace.article, workspace.revision)
     diffs = None
     if base is not None:
-        diffs = revision_diff(
-            base,
-            workspace.revision,
-            old_references=list(base.references.all()),
-            new_references=workspace.references,
-        )
+        diffs = compare_revisions(base, workspace.revision, new_references=workspace.references)
     context = {**workspace.context(), "base": base, "diffs": diffs}
     return render(request, "articles/author/diff.html", context)
 

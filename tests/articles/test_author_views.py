@@ -215,6 +215,28 @@ def test_preview_renders_the_reader_template_marked_and_noindex(signed_in, artic
     assert 'href="#ref-1"' in page  # citations linked exactly as for readers
 
 
+def test_the_audience_form_switches_the_preview_to_the_plain_language_version(
+    signed_in, article, draft
+):
+    draft.body = "Ferritin below 75 ng/mL is treated [1]."
+    draft.patient_body = "Low iron can make restless legs worse [1]."
+    draft.save(update_fields=["body", "patient_body"])
+    professional = signed_in.get(url("preview", article))
+    assert professional.context["audience"] == "professional"
+    assert "Answer written for healthcare professionals" in html(professional)
+    patient = signed_in.get(url("preview", article), {"audience": "patient"})
+    assert patient.context["audience"] == "patient"
+    page = html(patient)
+    assert patient.context["showing_patient"] is True
+    assert "Plain-language answer for patients and caregivers" in page
+    assert "Low iron can make restless legs worse" in page
+    assert "Preview — not published" in page
+    # An unknown audience is the professional version, as on the reader page.
+    unknown = signed_in.get(url("preview", article), {"audience": "<script>"})
+    assert unknown.status_code == 200
+    assert unknown.context["audience"] == "professional"
+
+
 # Submitting.
 
 
