@@ -111,27 +111,34 @@ def _board_notification(*, entry, submission, user, subject, message, link, assi
     )
 
 
-def queue_reviewer_invitation(*, entry, assignment):
-    """Invite a board member to review, with the day their answer is due."""
+def _queue_to_reviewer(*, entry, assignment, subject, message, link):
     user = assignment.reviewer.user
     if not user.email:
         return []
-    submission = assignment.submission
     return notifications_queue(
         [
             _board_notification(
                 entry=entry,
-                submission=submission,
+                submission=assignment.submission,
                 user=user,
-                subject="Invitation to review: {title}",
-                message="You are invited to review this article. Please accept or decline by "
-                f"{date_format(assignment.response_due, 'F j, Y')}.",
-                link=absolute_url(
-                    reverse("admin:editorial_assignment_review", args=[assignment.pk])
-                ),
+                subject=subject,
+                message=message,
+                link=link,
                 assignment=assignment,
             )
         ]
+    )
+
+
+def queue_reviewer_invitation(*, entry, assignment):
+    """Invite a board member to review, with the day their answer is due."""
+    return _queue_to_reviewer(
+        entry=entry,
+        assignment=assignment,
+        subject="Invitation to review: {title}",
+        message="You are invited to review this article. Please accept or decline by "
+        f"{date_format(assignment.response_due, 'F j, Y')}.",
+        link=absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk])),
     )
 
 
@@ -154,20 +161,10 @@ def queue_chair_event(*, entry, submission, subject, message):
 def queue_assignment_withdrawn(*, entry, assignment):
     """Tell a reviewer that the chair took their assignment back (or it closed because the
     submission left review), so they stop working on it."""
-    user = assignment.reviewer.user
-    if not user.email:
-        return []
-    submission = assignment.submission
-    return notifications_queue(
-        [
-            _board_notification(
-                entry=entry,
-                submission=submission,
-                user=user,
-                subject="No longer needed: your review of {title}",
-                message="This review has been withdrawn; there is nothing more to do on it.",
-                link=absolute_url(reverse("admin:editorial_assignment_changelist")),
-                assignment=assignment,
-            )
-        ]
+    return _queue_to_reviewer(
+        entry=entry,
+        assignment=assignment,
+        subject="No longer needed: your review of {title}",
+        message="This review has been withdrawn; there is nothing more to do on it.",
+        link=absolute_url(reverse("admin:editorial_assignment_changelist")),
     )

@@ -150,8 +150,10 @@ def _require_comment(comment, what):
 
 
 def _create_submission(
-    *, article, revision, actor, kind, note, previous=None, check_permission=True
+    *, article, revision, actor, kind, note, action, previous=None, check_permission=True
 ):
+    """Freeze ``revision`` and create its submission in ``submitted``, with its one audit
+    entry (``action``) and the article's public status. Returns (submission, entry)."""
     revision.lock()
     submission = Submission(
         article=article,
@@ -169,7 +171,23 @@ def _create_submission(
             submission.save()
     except IntegrityError as error:
         raise TransitionNotAllowed("This article already has a submission in review.") from error
-    return submission
+    entry = audit_record(
+        actor=actor,
+        action=action,
+        target=submission,
+        article=article,
+        # A resubmission answers changes requested; anything else starts as a draft.
+        from_state=SubmissionState.CHANGES_REQUESTED if previous else SubmissionState.DRAFT,
+        to_state=submission.state,
+        comment=note,
+        data={
+            "revision": revision.number,
+            "content_hash": revision.content_hash,
+            **({"previous_submission": previous.pk} if previous else {}),
+        },
+    )
+    _set_public_status(submission)
+    return submission, entry
 
 
 def _check_revision(article, revision):
@@ -194,20 +212,14 @@ def submission_submit(*, article, revision, actor, note=""):
             raise TransitionNotAllowed("This article already has a submission in review.")
         _check_revision(article, revision)
         kind = SubmissionKind.UPDATE if article.published_revision_id else SubmissionKind.NEW
-        submission = _create_submission(
-            article=article, revision=revision, actor=actor, kind=kind, note=note
-        )
-        entry = audit_record(
-            actor=actor,
-            action="submission.submit",
-            target=submission,
+        submission, entry = _create_submission(
             article=article,
-            from_state=SubmissionState.DRAFT,
-            to_state=submission.state,
-            comment=note,
-            data={"revision": revision.number, "content_hash": revision.content_hash},
+            revision=revision,
+            actor=actor,
+            kind=kind,
+            note=note,
+            action="submission.submit",
         )
-        _set_public_status(submission)
         _notify(entry, submission)
     return submission
 
@@ -221,29 +233,15 @@ def submission_resubmit(*, submission, revision, actor, note=""):
         _check_revision(locked.article, revision)
         locked.resubmit()
         locked.save(update_fields=["state", "updated_at"])
-        new = _create_submission(
+        new, entry = _create_submission(
             article=locked.article,
             revision=revision,
             actor=actor,
             kind=SubmissionKind.RESUBMISSION,
             note=note,
+            action="submission.resubmit",
             previous=locked,
         )
-        entry = audit_record(
-            actor=actor,
-            action="submission.resubmit",
-            target=new,
-            article=locked.article,
-            from_state=SubmissionState.CHANGES_REQUESTED,
-            to_state=new.state,
-            comment=note,
-            data={
-                "previous_submission": locked.pk,
-                "revision": revision.number,
-                "content_hash": revision.content_hash,
-            },
-        )
-        _set_public_status(new)
         _notify(entry, new)
     return new
 
@@ -393,25 +391,15 @@ def submission_open_re_review(*, article, reason, actor=None):
         if article.submissions.open().exists():
             raise TransitionNotAllowed("This article already has a submission in review.")
         revision = article.published_revision
-        submission = _create_submission(
+        submission, entry = _create_submission(
             article=article,
             revision=revision,
             actor=actor,
             kind=SubmissionKind.RE_REVIEW,
             note=reason,
+            action="submission.open_re_review",
             check_permission=False,
         )
-        entry = audit_record(
-            actor=actor,
-            action="submission.open_re_review",
-            target=submission,
-            article=article,
-            from_state=SubmissionState.DRAFT,
-            to_state=submission.state,
-            comment=reason,
-            data={"revision": revision.number, "content_hash": revision.content_hash},
-        )
-        _set_public_status(submission)
         notifications.queue_re_review(entry=entry, submission=submission)
     return submission
 
