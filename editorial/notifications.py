@@ -32,6 +32,8 @@ def queue_author_event(*, entry, submission):
     if subject is None:
         return []
     title = submission.revision.title
+    # The author's own page of this article: its state, the reviewers' comments, revise.
+    link = absolute_url(reverse("author:detail", args=[submission.article_id]))
     rows = [
         render_notification(
             template="event",
@@ -40,14 +42,14 @@ def queue_author_event(*, entry, submission):
                 "submission": submission,
                 "title": title,
                 "user": author,
-                "link": absolute_url("/author/"),
+                "link": link,
             },
             kind=NotificationKind.EVENT,
             dedupe_key=f"event:{entry.pk}:user:{author.pk}",
             recipient=author,
             to_email=author.email,
             subject=subject.format(title=short(title)),
-            link=absolute_url("/author/"),
+            link=link,
             article=submission.article,
             submission=submission,
         )

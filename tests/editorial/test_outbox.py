@@ -24,6 +24,8 @@ def test_the_notification_is_written_in_the_transaction_and_sent_after_commit(
         assert row.to_email == author.email
         assert row.sent_at is None
         assert "Approved" in row.body_text and "<p>" in row.body_html
+        assert row.link.endswith(f"/author/articles/{under_review.article_id}/")
+        assert row.link in row.body_text and row.link in row.body_html
     assert mail.outbox == []
     for callback in callbacks:
         callback()

@@ -208,6 +208,7 @@ def test_beat_and_a_real_worker_deliver_an_overdue_reminder_to_smtp(accepted, sm
     ]
     assert len(reviewer_mail) == 1
     assert b"Review overdue (reminder 1)" in reviewer_mail[0].content
+    assert f"/admin/editorial/assignment/{accepted.pk}/review/".encode() in reviewer_mail[0].content
 
 
 def test_a_withdrawn_reviewer_and_the_chair_after_a_decision_are_told(accepted, chair):
