@@ -98,12 +98,21 @@ def _check(submission, name, actor, *, check_permission=True):
 
 
 def _transition(
-    *, submission, name, actor, comment="", data=None, check_permission=True, action=None
+    *,
+    submission,
+    name,
+    actor,
+    comment="",
+    data=None,
+    check_permission=True,
+    action=None,
+    already_locked=False,
 ):
-    """Lock, re-check, transition, save, audit. Returns the locked, updated submission and
-    its audit entry. A submission that leaves review closes its open assignments (each
-    with its own audit entry). Must run inside ``transaction.atomic()``."""
-    locked = _lock(submission)
+    """Lock (unless the caller already holds the lock: ``already_locked=True``), re-check,
+    transition, save, audit. Returns the locked, updated submission and its audit entry.
+    A submission that leaves review closes its open assignments (each with its own audit
+    entry). Must run inside ``transaction.atomic()``."""
+    locked = submission if already_locked else _lock(submission)
     method = _check(locked, name, actor, check_permission=check_permission)
     from_state = locked.state
     method()
@@ -340,6 +349,7 @@ def _approve(
             data={"content_hash": locked.content_hash, "reviewers": snapshot, **(data or {})},
             check_permission=False,  # checked above, before the hash
             action=action,
+            already_locked=True,
         )
         _publish(locked, snapshot)
         _notify(entry, locked)
