@@ -28,6 +28,17 @@ from tests.realservices import ROOT, manage_env, wait_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def members(members):
+    """The board without daily digests, so that these tests see reminders alone at any hour
+    (the digest goes out on the first sweep after ``DIGEST_HOUR``, wall-clock time); the
+    digest's own test switches it back on."""
+    for member in members:
+        type(member).objects.filter(pk=member.pk).update(wants_daily_digest=False)
+        member.wants_daily_digest = False
+    return members
+
+
 def days_ago(days):
     return timezone.localdate() - datetime.timedelta(days=days)
 
@@ -112,7 +123,9 @@ def test_closed_assignments_get_no_reminders(accepted, chair):
 
 
 def test_the_daily_digest_goes_once_a_day_to_members_who_want_it(accepted, members):
+    type(members[0]).objects.filter(pk=members[0].pk).update(wants_daily_digest=True)
     morning = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9)))
+    assert run_sweep(now=morning.replace(hour=6)).digests_claimed == 0, "not before 07:00"
     first = run_sweep(now=morning)
     assert first.digests_claimed == 1
     digest = Notification.objects.get(kind=NotificationKind.DIGEST)
