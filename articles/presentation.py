@@ -13,6 +13,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -304,8 +305,10 @@ def _json_ld(context, *, author_names, references):
             "name": revision.title,
             "acceptedAnswer": {"@type": "Answer", "text": plain_summary(revision.summary, 1200)},
         },
-        "datePublished": published.isoformat(),
-        "dateModified": context["last_updated"].isoformat(),
+        # In the site's time zone, as the page shows them: the same instant, and the
+        # same calendar day a reader sees under "Last updated".
+        "datePublished": timezone.localtime(published).isoformat(),
+        "dateModified": timezone.localtime(context["last_updated"]).isoformat(),
         "author": [{"@type": "Person", "name": name} for name in author_names] or publisher,
         "publisher": publisher,
         "audience": audiences,
@@ -313,7 +316,7 @@ def _json_ld(context, *, author_names, references):
     }
     if context["state"] == PageState.APPROVED and not context["preview"]:
         if article.last_reviewed_at:
-            data["lastReviewed"] = article.last_reviewed_at.date().isoformat()
+            data["lastReviewed"] = timezone.localdate(article.last_reviewed_at).isoformat()
         data["reviewedBy"] = [
             {
                 "@type": "Person",

@@ -175,6 +175,23 @@ def test_json_ld_is_a_medical_web_page_with_review_facts(client, approved):
     assert reviewer["memberOf"]["name"].endswith("Medical Advisory Board")
 
 
+def test_json_ld_dates_are_the_days_the_page_shows_in_the_sites_time_zone(client, author, settings):
+    """Just after midnight in a time zone far ahead of UTC, the UTC date is the day
+    before: the page and its metadata must both say the local day."""
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14
+    article, revision = b12_article(author=author)
+    at = timezone.make_aware(datetime.datetime(2026, 1, 8, 0, 30))
+    lock_and_publish(revision, reviewers=make_reviewers(1, tag="tz"), approved_at=at)
+    article.refresh_from_db()
+
+    _, html = page(client, article)
+    data = json_ld(html)
+    assert 'on <time datetime="2026-01-08">January 8, 2026</time>' in html
+    assert data["lastReviewed"] == "2026-01-08"
+    assert data["dateModified"].startswith("2026-01-08T00:30:00")
+    assert data["dateModified"].endswith("+14:00")
+
+
 def test_json_ld_cannot_be_broken_out_of_by_content(client, author):
     article, revision = b12_article(author=author)
     revision.title = "Is </script><script>alert(1)</script> safe & sound?"

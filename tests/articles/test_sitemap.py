@@ -29,7 +29,7 @@ def test_sitemap_lists_approved_articles_with_last_review(client, submitted):
         for url in ElementTree.fromstring(response.content).findall(f"{SITEMAP}url")
     }
     article_url = next(loc for loc in urls if loc.endswith("/articles/approved-one/"))
-    assert urls[article_url].text == reviewed_at.date().isoformat()
+    assert urls[article_url].text == timezone.localdate(reviewed_at).isoformat()
     assert not any(submitted.article.slug in loc for loc in urls)
     assert any(loc.endswith("/editorial-policy/") for loc in urls)
     assert any(loc.endswith("/board/") for loc in urls)
