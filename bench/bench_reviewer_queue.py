@@ -11,16 +11,16 @@ target for the reviewer's queue is under 300 ms; nothing here asserts a timing.
 Run: ``.venv/bin/python bench/bench_reviewer_queue.py`` (or ``make bench``).
 """
 
-import os
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_queue"
 ARTICLES = 10_000
@@ -28,39 +28,6 @@ REVIEWERS = 100
 PER_SUBMISSION = 3
 OPEN_SHARE = 0.4  # submissions still under review; the rest were approved
 RUNS = 20
-
-
-def _bench_database_url():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{DATABASE}")), base
-
-
-def _create_database(base_url):
-    import psycopg
-
-    parts = urlsplit(base_url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
-            print(f"Created database {DATABASE}.")
-
-
-def _setup_django():
-    url, base = _bench_database_url()
-    _create_database(base)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _build():
@@ -203,7 +170,7 @@ def _changelist_rows(response):
 
 
 def main():
-    _setup_django()
+    use_own_database(DATABASE)
     _build()
     from django.contrib.auth import get_user_model
     from django.test import Client

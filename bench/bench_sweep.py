@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
+
 DATABASE = "imprimatur_bench_sweep"
 SUBMISSIONS = 10_000
 REVIEWERS = 200
@@ -31,38 +33,13 @@ OPEN = 100_000
 DUE = 10_000
 
 
-def _urls():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
-    parts = urlsplit(base)
-    redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    return (
-        urlunsplit(parts._replace(path=f"/{DATABASE}")),
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(redis._replace(path="/14")),
-    )
-
-
 def _setup():
-    import psycopg
-
-    url, admin_url, broker = _urls()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    os.environ.update(
-        DATABASE_URL=url,
-        REDIS_URL=broker,
-        DJANGO_SETTINGS_MODULE="config.settings.test",
+    redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    use_own_database(
+        DATABASE,
+        REDIS_URL=urlunsplit(redis._replace(path="/14")),
         CELERY_TASK_ALWAYS_EAGER="false",
     )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _build():
