@@ -11,14 +11,14 @@ claim it once.
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from editorial import notifications, services
 from editorial.models import (
-    ASSIGNMENT_OPEN_STATES,
     Assignment,
     AssignmentState,
     Notification,
@@ -30,6 +30,7 @@ from reviewers.models import BoardMember
 
 BATCH_SIZE = 500
 DIGEST_HOUR = 7  # local time; the first sweep after it sends the day's digests
+DIGEST_LIMIT = 25  # open reviews listed in a digest, most urgent first; the rest are counted
 
 SUBJECTS = {
     ReminderKind.INVITATION_DUE_SOON: "Please answer the invitation to review: {title}",
@@ -196,28 +197,54 @@ def _claim_batch(batch, *, now, policy, chairs, result):
         result.escalations_claimed += 1
 
 
+def _digest_key(member_pk, day):
+    return f"digest:{member_pk}:{day.isoformat()}"
+
+
 def sweep_digests(*, now, result):
     """Once a day, after ``DIGEST_HOUR``, each member who wants it gets one email listing
-    their open reviews (the dedupe key carries the date, so a day has one digest)."""
+    their ``DIGEST_LIMIT`` most urgent open reviews (soonest date owed: the review once
+    accepted, else the answer to the invitation) and how many there are in all (the
+    dedupe key carries the date, so a day has one digest). Members already sent today's are
+    skipped before anything is read or rendered: the sweep runs every few minutes."""
     local = timezone.localtime(now)
     if local.hour < DIGEST_HOUR:
         return
     day = local.date()
-    members = (
-        BoardMember.objects.active()
-        .filter(wants_daily_digest=True, assignments__state__in=ASSIGNMENT_OPEN_STATES)
+    candidates = {
+        member.pk: member
+        for member in BoardMember.objects.active()
+        .filter(wants_daily_digest=True)
+        .filter(Exists(Assignment.objects.open().filter(reviewer=OuterRef("pk"))))
         .exclude(user__email="")
         .select_related("user")
-        .distinct()
+    }
+    sent = set(
+        Notification.objects.filter(
+            dedupe_key__in=[_digest_key(pk, day) for pk in candidates]
+        ).values_list("dedupe_key", flat=True)
     )
-    open_work = (
-        Assignment.objects.open()
-        .filter(reviewer__in=members)
+    members = [m for pk, m in candidates.items() if _digest_key(pk, day) not in sent]
+    if not members:
+        return
+    open_work = Assignment.objects.open().filter(reviewer__in=members)
+    totals = dict(open_work.values_list("reviewer_id").annotate(total=Count("pk")).order_by())
+    most_urgent = (
+        # The next date each owes something: the review once accepted, else the answer.
+        open_work.alias(owed_by=Coalesce("review_due", "response_due"))
+        .alias(
+            urgency=Window(
+                RowNumber(),
+                partition_by=F("reviewer_id"),
+                order_by=[F("owed_by").asc(), F("pk").asc()],
+            )
+        )
+        .filter(urgency__lte=DIGEST_LIMIT)
         .select_related("submission__revision", "submission__article")
-        .order_by("review_due", "response_due")
+        .order_by("owed_by", "pk")
     )
     by_member = {}
-    for assignment in open_work:
+    for assignment in most_urgent:
         by_member.setdefault(assignment.reviewer_id, []).append(assignment)
     link = absolute_url(reverse("admin:index"))
     rows = [
@@ -226,25 +253,20 @@ def sweep_digests(*, now, result):
             context={
                 "member": member,
                 "assignments": by_member[member.pk],
+                "more": totals[member.pk] - len(by_member[member.pk]),
                 "day": day,
                 "link": link,
             },
             kind=NotificationKind.DIGEST,
-            dedupe_key=f"digest:{member.pk}:{day.isoformat()}",
+            dedupe_key=_digest_key(member.pk, day),
             recipient=member.user,
             to_email=member.user.email,
-            subject=f"Your open reviews on {date_format(day, 'F j')}: {len(by_member[member.pk])}",
+            subject=f"Your open reviews on {date_format(day, 'F j')}: {totals[member.pk]}",
             link=link,
         )
         for member in members
         if member.pk in by_member
     ]
-    existing = set(
-        Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    rows = [row for row in rows if row.dedupe_key not in existing]
     with transaction.atomic():
         result.queued.extend(notifications_queue(rows, enqueue=False))
     result.digests_claimed += len(rows)

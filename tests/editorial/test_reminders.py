@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ReviewStatus
-from editorial import outbox, services
+from editorial import outbox, reminders, services
 from editorial.models import (
     Assignment,
     AuditEntry,
@@ -21,8 +21,10 @@ from editorial.models import (
     NotificationKind,
     Submission,
     SubmissionKind,
+    SubmissionState,
 )
-from editorial.sweep import run_sweep
+from editorial.sweep import SweepResult, run_sweep
+from tests.factories import AssignmentFactory, SubmissionFactory
 from tests.realservices import ROOT, manage_env, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +138,60 @@ def test_the_daily_digest_goes_once_a_day_to_members_who_want_it(accepted, membe
     type(members[0]).objects.filter(pk=members[0].pk).update(wants_daily_digest=False)
     tomorrow = morning + datetime.timedelta(days=1)
     assert run_sweep(now=tomorrow).digests_claimed == 0
+
+
+def _digest_morning():
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9)))
+
+
+def _give_open_work(member, count):
+    """``count`` more invitations for ``member``, answers due in 1..count days; returns
+    their titles, the most urgent first."""
+    today = timezone.localdate()
+    return [
+        AssignmentFactory(
+            submission=SubmissionFactory(state=SubmissionState.SUBMITTED),
+            reviewer=member,
+            response_due=today + datetime.timedelta(days=number + 1),
+        ).submission.revision.title
+        for number in range(count)
+    ]
+
+
+@pytest.mark.parametrize("members_wanting", [1, 3])
+def test_the_digests_take_a_fixed_number_of_queries_and_list_the_most_urgent(
+    accepted, members, members_wanting, django_assert_num_queries
+):
+    """However many members and open reviews: one query for the members, one for the
+    digests already sent today, one for the totals, one for the most urgent of each, then
+    the insert and the read of the outbox (in a savepoint: two more). A long queue is
+    listed up to ``DIGEST_LIMIT``, soonest owed first, and the rest counted."""
+    for member in members[:members_wanting]:
+        type(member).objects.filter(pk=member.pk).update(wants_daily_digest=True)
+    Assignment.objects.filter(pk=accepted.pk).update(review_due=days_ago(-3))
+    invitations = _give_open_work(members[0], reminders.DIGEST_LIMIT + 2)
+    for member in members[1:members_wanting]:
+        _give_open_work(member, 2)
+    result = SweepResult()
+    with django_assert_num_queries(8):
+        reminders.sweep_digests(now=_digest_morning(), result=result)
+    assert result.digests_claimed == members_wanting
+
+    digest = Notification.objects.get(recipient=members[0].user, kind=NotificationKind.DIGEST)
+    assert digest.subject.endswith(f": {reminders.DIGEST_LIMIT + 3}")
+    listed = [line for line in digest.body_text.splitlines() if line.startswith("- ")]
+    assert len(listed) == reminders.DIGEST_LIMIT
+    # Answers due in 1 and 2 days, then the review due in 3 (before the third answer).
+    assert [invitations[0], invitations[1], accepted.submission.revision.title] == [
+        line.split('"')[1] for line in listed[:3]
+    ]
+    assert invitations[-4] in digest.body_text and invitations[-3] not in digest.body_text
+    assert "… and 3 more" in digest.body_text and "and 3 more." in digest.body_html
+
+    again = SweepResult()
+    with django_assert_num_queries(2):  # members and today's digests; nothing rendered
+        reminders.sweep_digests(now=_digest_morning(), result=again)
+    assert again.digests_claimed == 0
 
 
 def test_an_approved_article_due_for_review_is_sent_back_to_the_board_once(approved, chair):
