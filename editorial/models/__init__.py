@@ -1,0 +1,44 @@
+"""The process: the editorial policy, submissions with their state machine, assignments and
+decisions, the append-only hash-chained audit log, and the notification outbox. Import from
+``editorial.models``; the modules below are its parts."""
+
+from editorial.models.assignments import (
+    ASSIGNMENT_OPEN_STATES,
+    Assignment,
+    AssignmentQuerySet,
+    AssignmentState,
+    Decision,
+    DecisionOutcome,
+)
+from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
+from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
+from editorial.models.policy import EditorialPolicy
+from editorial.models.submissions import (
+    OPEN_STATES,
+    Submission,
+    SubmissionKind,
+    SubmissionQuerySet,
+    SubmissionState,
+)
+
+__all__ = [
+    "ASSIGNMENT_OPEN_STATES",
+    "GENESIS_HASH",
+    "OPEN_STATES",
+    "Assignment",
+    "AssignmentQuerySet",
+    "AssignmentState",
+    "AuditEntry",
+    "AuditLogImmutable",
+    "AuditQuerySet",
+    "Decision",
+    "DecisionOutcome",
+    "EditorialPolicy",
+    "Notification",
+    "NotificationKind",
+    "NotificationQuerySet",
+    "Submission",
+    "SubmissionKind",
+    "SubmissionQuerySet",
+    "SubmissionState",
+]

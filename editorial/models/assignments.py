@@ -1,0 +1,236 @@
+"""Assignments of board members to submissions, and their decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from editorial.models.submissions import Submission
+
+
+class AssignmentState(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+ASSIGNMENT_OPEN_STATES = (AssignmentState.INVITED, AssignmentState.ACCEPTED)
+
+
+def _is_the_reviewer(assignment, user):
+    return assignment.reviewer.user_id == user.pk
+
+
+def _can_assign(assignment, user):
+    return user.has_perm("editorial.assign_reviewers")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=ASSIGNMENT_OPEN_STATES)
+
+    def with_due(self):
+        """Annotate ``due_on``: the response date while invited, the review date once
+        accepted; and ``is_overdue`` for open assignments past it."""
+        today = timezone.localdate()
+        due_on = models.Case(
+            models.When(state=AssignmentState.ACCEPTED, then=models.F("review_due")),
+            default=models.F("response_due"),
+            output_field=models.DateField(),
+        )
+        return self.annotate(
+            due_on=due_on,
+            is_overdue=models.Case(
+                models.When(
+                    models.Q(state__in=ASSIGNMENT_OPEN_STATES)
+                    & (
+                        models.Q(state=AssignmentState.INVITED, response_due__lt=today)
+                        | models.Q(state=AssignmentState.ACCEPTED, review_due__lt=today)
+                    ),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(state=AssignmentState.INVITED, response_due__lt=today)
+            | models.Q(state=AssignmentState.ACCEPTED, review_due__lt=today)
+        )
+
+
+class Assignment(ConcurrentTransitionMixin, models.Model):
+    """One board member asked to review one submission. The state changes only through
+    ``editorial.services``; a member has at most one open assignment per submission."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(
+        "reviewers.BoardMember", on_delete=models.PROTECT, related_name="assignments"
+    )
+    state = FSMField(
+        default=AssignmentState.INVITED, choices=AssignmentState.choices, protected=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    response_due = models.DateField(help_text="The reviewer accepts or declines by this day.")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    review_due = models.DateField(
+        null=True, blank=True, help_text="Set on acceptance from the editorial policy."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=500, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When overdue work was escalated to the chair."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "reviewer"],
+                condition=models.Q(state__in=ASSIGNMENT_OPEN_STATES),
+                name="assignment_one_open_per_reviewer",
+                violation_error_message="This reviewer is already assigned to this submission.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=[AssignmentState.ACCEPTED, AssignmentState.COMPLETED])
+                | models.Q(review_due__isnull=False, responded_at__isnull=False),
+                name="assignment_accepted_has_review_due",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=AssignmentState.DECLINED)
+                | models.Q(responded_at__isnull=False),
+                name="assignment_declined_has_response",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=AssignmentState.COMPLETED, completed_at__isnull=False)
+                | (
+                    ~models.Q(state=AssignmentState.COMPLETED) & models.Q(completed_at__isnull=True)
+                ),
+                name="assignment_completed_at_iff_completed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=AssignmentState.WITHDRAWN)
+                | models.Q(closed_at__isnull=False),
+                name="assignment_withdrawn_has_closed_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "state"], name="assignment_reviewer_idx"),
+            models.Index(
+                fields=["response_due"],
+                name="assignment_invited_due_idx",
+                condition=models.Q(state=AssignmentState.INVITED),
+            ),
+            models.Index(
+                fields=["review_due"],
+                name="assignment_accepted_due_idx",
+                condition=models.Q(state=AssignmentState.ACCEPTED),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer.display_name} on {self.submission} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:editorial_assignment_review", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state in ASSIGNMENT_OPEN_STATES
+
+    @property
+    def due_date(self):
+        return self.review_due if self.state == AssignmentState.ACCEPTED else self.response_due
+
+    # Transitions change in-memory state only; services lock, save, audit and notify.
+
+    @transition(
+        field=state,
+        source=AssignmentState.INVITED,
+        target=AssignmentState.ACCEPTED,
+        permission=_is_the_reviewer,
+    )
+    def accept(self, *, review_due):
+        self.responded_at = timezone.now()
+        self.review_due = review_due
+
+    @transition(
+        field=state,
+        source=AssignmentState.INVITED,
+        target=AssignmentState.DECLINED,
+        permission=_is_the_reviewer,
+    )
+    def decline(self, *, reason=""):
+        self.responded_at = timezone.now()
+        self.close_reason = reason
+
+    @transition(
+        field=state,
+        source=AssignmentState.ACCEPTED,
+        target=AssignmentState.COMPLETED,
+        permission=_is_the_reviewer,
+    )
+    def complete(self):
+        self.completed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=list(ASSIGNMENT_OPEN_STATES),
+        target=AssignmentState.WITHDRAWN,
+        permission=_can_assign,
+    )
+    def withdraw(self, *, reason=""):
+        self.closed_at = timezone.now()
+        self.close_reason = reason
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    REJECT = "reject", "Reject"
+
+
+class Decision(models.Model):
+    """How one accepted assignment ended. Written once (``editorial.services.
+    assignment_decide``); it pins the revision the reviewer read."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="decision")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="decisions")
+    revision = models.ForeignKey("articles.Revision", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    comment = models.TextField(
+        blank=True, max_length=8000, help_text="Required unless approving. The authors read it."
+    )
+    confirmed_no_conflict = models.BooleanField(
+        "I confirm I have no conflict of interest with this article"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_no_conflict=True), name="decision_confirms_no_conflict"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome=DecisionOutcome.APPROVE) | ~models.Q(comment=""),
+                name="decision_comment_unless_approve",
+            ),
+        ]
+        indexes = [models.Index(fields=["submission", "outcome"], name="decision_submission_idx")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} by {self.assignment.reviewer.display_name}"
