@@ -246,6 +246,8 @@ def sweep_digests(*, now, result):
     by_member = {}
     for assignment in most_urgent:
         by_member.setdefault(assignment.reviewer_id, []).append(assignment)
+    # Work assigned between the two reads must not make "and -1 more".
+    counts = {pk: max(totals.get(pk, 0), len(listed)) for pk, listed in by_member.items()}
     link = absolute_url(reverse("admin:index"))
     rows = [
         render_notification(
@@ -253,7 +255,7 @@ def sweep_digests(*, now, result):
             context={
                 "member": member,
                 "assignments": by_member[member.pk],
-                "more": totals[member.pk] - len(by_member[member.pk]),
+                "more": counts[member.pk] - len(by_member[member.pk]),
                 "day": day,
                 "link": link,
             },
@@ -261,7 +263,7 @@ def sweep_digests(*, now, result):
             dedupe_key=_digest_key(member.pk, day),
             recipient=member.user,
             to_email=member.user.email,
-            subject=f"Your open reviews on {date_format(day, 'F j')}: {totals[member.pk]}",
+            subject=f"Your open reviews on {date_format(day, 'F j')}: {counts[member.pk]}",
             link=link,
         )
         for member in members
