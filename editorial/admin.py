@@ -42,6 +42,7 @@ from editorial.models import (
     Notification,
     Submission,
 )
+from editorial.roles import is_chair
 
 
 def render_audit_trail(article_id):
@@ -253,7 +254,7 @@ class SubmissionAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
         ]
 
     def _chair_only(self, request):
-        if not selectors.is_chair(request.user):
+        if not is_chair(request.user):
             raise PermissionDenied("The board view is the chair's.")
 
     def board_view(self, request):
@@ -455,12 +456,12 @@ class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
         return ["due_on", "pk"]
 
     def get_list_display(self, request):
-        if selectors.is_chair(request.user):
+        if is_chair(request.user):
             return ["question", "reviewer_name", "topic", "state_label", "due", "respond"]
         return self.list_display
 
     def get_list_filter(self, request):
-        if selectors.is_chair(request.user):
+        if is_chair(request.user):
             return [*self.list_filter, "reviewer"]
         return self.list_filter
 
@@ -472,7 +473,7 @@ class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Reviewers work on the review screen; the change form is the chair's, for due dates.
-        if not selectors.is_chair(request.user):
+        if not is_chair(request.user):
             assignment = self._object_or_404(request, object_id)
             return HttpResponseRedirect(
                 reverse("admin:editorial_assignment_review", args=[assignment.pk])
@@ -577,7 +578,7 @@ class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
         return ""
 
     def changelist_view(self, request, extra_context=None):
-        title = "All assignments" if selectors.is_chair(request.user) else "Your review queue"
+        title = "All assignments" if is_chair(request.user) else "Your review queue"
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     # The review screen and the buttons.
@@ -727,7 +728,7 @@ class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if selectors.is_chair(request.user):
+        if is_chair(request.user):
             return queryset
         return queryset.filter(assignment__reviewer__user_id=request.user.pk)
 
@@ -809,7 +810,7 @@ class SubmittedRevisionInline(RevisionInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if selectors.is_chair(request.user):
+        if is_chair(request.user):
             return queryset
         return queryset.filter(locked_at__isnull=False)
 

@@ -1,12 +1,12 @@
 """Who hears about what. Each function builds outbox rows inside the transaction of the
 change (see ``editorial.outbox``); nothing here talks to the outside world."""
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from editorial.models import NotificationKind
 from editorial.outbox import absolute_url, notifications_queue, render_notification
+from editorial.roles import chairs
 
 # Events on a submission that its authors are told about, with the subject line.
 AUTHOR_EVENTS = {
@@ -57,15 +57,6 @@ def queue_author_event(*, entry, submission):
         if author.email
     ]
     return notifications_queue(rows)
-
-
-def chairs():
-    """Active board chairs with an email address."""
-    return (
-        get_user_model()
-        .objects.filter(board_member__is_chair=True, board_member__is_active=True, is_active=True)
-        .exclude(email="")
-    )
 
 
 def queue_re_review(*, entry, submission):

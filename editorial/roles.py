@@ -1,10 +1,16 @@
-"""The three roles and the model permissions each group holds.
+"""The three roles, the model permissions each group holds, and who counts as chair.
 
 Object-level rules (a reviewer sees only what they are assigned to; an author only their
 own work) are enforced in code on top of these. ``ensure_groups`` runs after every
 ``migrate`` and every ``flush`` (post_migrate), so the groups always match this table;
 migration 0003 created them first.
 """
+
+from django.contrib.auth import get_user_model
+
+CHAIR_GROUP = "Board chair"
+# The one test of "is this person the chair": permissions and chair emails both use it.
+CHAIR_PERMISSION = "editorial.assign_reviewers"
 
 ROLE_PERMISSIONS = {
     "Authors": [
@@ -23,7 +29,7 @@ ROLE_PERMISSIONS = {
         "reviewers.view_conflictofinterest",
         "reviewers.add_conflictofinterest",
     ],
-    "Board chair": [
+    CHAIR_GROUP: [
         "articles.view_article",
         "articles.change_article",
         "articles.view_revision",
@@ -76,3 +82,17 @@ def ensure_groups(**kwargs):
             if (permission.content_type.app_label, permission.codename) in wanted
         ]
         group.permissions.set(permissions)
+
+
+def is_chair(user):
+    """Whether ``user`` acts as the board chair (a superuser does too)."""
+    return user.has_perm(CHAIR_PERMISSION)
+
+
+def chairs():
+    """The active chairs with an email address: everyone ``is_chair`` is true for."""
+    return (
+        get_user_model()
+        .objects.with_perm(CHAIR_PERMISSION, is_active=True, include_superusers=True)
+        .exclude(email="")
+    )

@@ -33,13 +33,10 @@ from editorial.models import (
     Submission,
     SubmissionState,
 )
+from editorial.roles import is_chair
 from reviewers.models import BoardMember, ConflictOfInterest
 
 REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
-
-
-def is_chair(user):
-    return user.has_perm("editorial.assign_reviewers")
 
 
 # --- Who sees what in the admin ---------------------------------------------------------

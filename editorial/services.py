@@ -46,6 +46,7 @@ from editorial.models import (
     SubmissionKind,
     SubmissionState,
 )
+from editorial.roles import is_chair
 from reviewers.models import BoardMember, ConflictOfInterest
 
 logger = logging.getLogger(__name__)
@@ -427,7 +428,7 @@ def feedback_mark_valid(*, feedback, actor, reason=""):
     act on. Side effects: one audit entry ``feedback.mark_valid``, plus the re-review's own
     entry and the chairs' notification (outbox) when one is opened. Refused, changing
     nothing, for a question, a report already triaged, or an article not published."""
-    if not _is_chair(actor):
+    if not is_chair(actor):
         raise NotPermitted("Only the board chair can open a re-review.")
     with transaction.atomic():
         # Lock order: the feedback, then its article (which submission_open_re_review locks
@@ -482,10 +483,6 @@ ASSIGNMENT_VERBS = {
     "complete": "decide on this assignment",
     "withdraw": "withdraw this assignment",
 }
-
-
-def _is_chair(user):
-    return user.has_perm("editorial.assign_reviewers")
 
 
 def _lock_assignment(assignment):
@@ -571,7 +568,7 @@ def assignment_create(
     already assigned, and one at capacity. The response is due in the policy's days unless
     ``response_due`` is given. Side effects: audit entry ``assignment.invite``; the
     reviewer's invitation in the outbox."""
-    if check_permission and not _is_chair(actor):
+    if check_permission and not is_chair(actor):
         raise NotPermitted("Only the board chair can assign reviewers.")
     today = timezone.localdate()
     if response_due is not None and response_due < today:
@@ -713,7 +710,7 @@ def _close_open_assignments(*, submission, actor, reason):
 def assignment_reassign(*, assignment, reviewer, actor, reason=""):
     """Withdraw ``assignment`` and invite ``reviewer`` in its place, in one transaction
     (two audit entries). Nothing changes if the new reviewer is not eligible."""
-    if not _is_chair(actor):
+    if not is_chair(actor):
         raise NotPermitted("Only the board chair can reassign a review.")
     with transaction.atomic():
         submission = _lock_submission_of(assignment)
@@ -736,7 +733,7 @@ def assignment_reassign(*, assignment, reviewer, actor, reason=""):
 def assignment_set_due_dates(*, assignment, actor, response_due=None, review_due=None):
     """The chair moves an open assignment's due dates. Side effects: audit entry
     ``assignment.set_due_dates`` with the old and new dates."""
-    if not _is_chair(actor):
+    if not is_chair(actor):
         raise NotPermitted("Only the board chair can change due dates.")
     with transaction.atomic():
         submission = _lock_submission_of(assignment)
@@ -984,7 +981,7 @@ def conflict_declare(*, member, actor, reason, topic=None, author=None, article=
         raise InvalidInput("Declare a conflict with one topic, one author or one article.")
     if not reason:
         raise InvalidInput("Say why you have a conflict of interest.")
-    if member.user_id != actor.pk and not _is_chair(actor):
+    if member.user_id != actor.pk and not is_chair(actor):
         raise NotPermitted("You can declare conflicts of interest only for yourself.")
     kind = given[0]
     with transaction.atomic():
@@ -1047,7 +1044,7 @@ def conflict_revoke(*, conflict, actor, reason=""):
             .select_related("member", "topic", "author", "article")
             .get(pk=conflict.pk)
         )
-        if locked.member.user_id != actor.pk and not _is_chair(actor):
+        if locked.member.user_id != actor.pk and not is_chair(actor):
             raise NotPermitted("You can revoke only your own declarations.")
         if locked.revoked_at is not None:
             raise TransitionNotAllowed("This declaration was already revoked.")

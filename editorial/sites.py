@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from editorial.selectors import is_chair
+from editorial.roles import is_chair
 
 
 class EditorialAdminSite(admin.AdminSite):

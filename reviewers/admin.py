@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from editorial import services
 from editorial.errors import NotPermitted, WorkflowError
 from editorial.models import ASSIGNMENT_OPEN_STATES
-from editorial.selectors import is_chair
+from editorial.roles import is_chair
 from reviewers.models import BoardMember, ConflictKind, ConflictOfInterest
 
 
