@@ -26,6 +26,37 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_broker():
+    """Without REDIS_URL tasks would run in-process with no beat: no reminder, no
+    escalation, no scheduled re-review would ever happen, silently."""
+    result = _manage("check", SECRET_KEY=secrets.token_urlsafe(50), REDIS_URL="")
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_celery_defaults_to_the_same_settings_as_wsgi():
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    chosen = []
+    for module in ("config.celery", "config.wsgi"):
+        code = f"import os, {module}; print(os.environ['DJANGO_SETTINGS_MODULE'])"
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**environment, "SECRET_KEY": "x", "REDIS_URL": "redis://127.0.0.1:6379/13"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        chosen.append(result.stdout.strip())
+    assert chosen == ["config.settings.production", "config.settings.production"]
+
+
+def test_the_image_runs_with_production_settings():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
+
+
 def test_production_settings_pass_the_deploy_checklist():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50)

@@ -1,10 +1,20 @@
-"""Production: every secret comes from the environment; refuses to start without one."""
+"""Production: every secret comes from the environment; refuses to start without one, and
+without a broker."""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import REDIS_URL, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured if missing
+if not REDIS_URL:
+    # Without a broker, tasks would run in-process and no beat would run: reminders,
+    # escalations and scheduled re-reviews would silently never happen.
+    raise ImproperlyConfigured(
+        "Set the REDIS_URL environment variable: production needs Redis as the Celery "
+        "broker and the cache."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
