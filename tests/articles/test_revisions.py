@@ -2,6 +2,9 @@
 trigger and the admin refuse; the content hash pins what was submitted and approval checks
 it; editing an approved article makes a new revision while the approved one stays live."""
 
+import hashlib
+import json
+
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.db import DatabaseError, connection, transaction
@@ -253,11 +256,42 @@ def make_revision(**content):
     return revision
 
 
+# The hash of make_revision()'s content. Every submission pins a hash like it: if this
+# changes, every stored hash stops matching its revision and no approval verifies.
+COFFEE_HASH = "60ee4cf8df0086c9f681b50a94a6bc8077aa878af0949c31cfa4b98e38b04795"
+
+
 def test_the_hash_is_stable_for_the_same_content():
     first, second = make_revision(), make_revision()
+    reloaded = Revision.objects.get(pk=first.pk)
 
-    assert first.compute_content_hash() == first.compute_content_hash()
-    assert first.compute_content_hash() == second.compute_content_hash()
+    assert first.compute_content_hash() == COFFEE_HASH
+    assert second.compute_content_hash() == COFFEE_HASH, "another article, the same content"
+    assert reloaded.compute_content_hash() == COFFEE_HASH, "as read back from the database"
+
+
+def test_the_hash_is_sha256_of_the_canonical_json_anyone_can_recompute():
+    content = {
+        "title": "Does coffee raise blood pressure?",
+        "summary": "Briefly, a little [1].",
+        "body": "Caffeine raises it for a few hours [1].",
+        "patient_body": "Coffee can raise it for a while.",
+        "references": [
+            {
+                "position": 1,
+                "kind": "systematic_review",
+                "title": "Coffee and blood pressure",
+                "source": "Journal of Hypertension",
+                "year": 2021,
+                "doi": "10.1000/coffee",
+                "pmid": "1234567",
+                "url": "https://example.org/coffee",
+            }
+        ],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == COFFEE_HASH
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "body", "patient_body"])
