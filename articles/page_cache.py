@@ -53,14 +53,13 @@ LOCAL_PAGES_MAX = 512  # pages kept in each process's memory, least recently use
 
 # Saving or deleting any of these may change what a public page shows. Revisions are
 # absent on purpose: drafts are saved often and never public, and a submitted revision
-# cannot change (its submission's save is what makes it public).
+# cannot change (its submission's save is what makes it public). Apps above this one add
+# their own models with ``watch`` (editorial: submissions and the policy).
 WATCHED_MODELS = (
     "articles.Article",
     "articles.Topic",
     "articles.RelatedQuestion",
     "articles.ReviewRecord",
-    "editorial.Submission",
-    "editorial.EditorialPolicy",
 )
 
 
@@ -78,10 +77,6 @@ class _Local:
 
 
 _local = _Local()
-
-
-def _check_seconds():
-    return getattr(settings, "READER_CACHE_CHECK_SECONDS", 1.0)
 
 
 def page_key(slug, audience):
@@ -104,7 +99,7 @@ def current_generation():
     """The current generation token: this process's copy if checked within
     ``READER_CACHE_CHECK_SECONDS``, else the shared one. None if the cache is unreachable
     (the page is then rendered, not cached)."""
-    if time.monotonic() - _local.checked_at < _check_seconds():
+    if time.monotonic() - _local.checked_at < settings.READER_CACHE_CHECK_SECONDS:
         return _local.generation
     token = _shared_generation()
     with _local.lock:
@@ -122,9 +117,11 @@ def cached_page(slug, audience):
     if generation is None:
         return None
     key = page_key(slug, audience)
-    entry = _local.pages.get(key)
-    if _current(entry, generation):
-        return entry[1]
+    with _local.lock:
+        entry = _local.pages.get(key)
+        if _current(entry, generation):
+            _local.pages.move_to_end(key)  # recently used: dropped last
+            return entry[1]
     try:
         entry = cache.get(key)
     except Exception:  # noqa: BLE001 - see _shared_generation
@@ -204,12 +201,18 @@ def public_content_changed(**kwargs):
     transaction.on_commit(invalidate_public_pages, robust=True)
 
 
+def watch(model):
+    """Invalidate the public pages whenever ``model`` (an "app_label.Model" label) is
+    saved or deleted."""
+    for signal in (post_save, post_delete):
+        signal.connect(
+            public_content_changed,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"reader-cache-{signal is post_save}-{model}",
+        )
+
+
 def connect_signals():
     for model in WATCHED_MODELS:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                public_content_changed,
-                sender=model,
-                weak=False,
-                dispatch_uid=f"reader-cache-{signal is post_save}-{model}",
-            )
+        watch(model)

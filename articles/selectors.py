@@ -6,6 +6,7 @@ and its review history. Keep it that way: tests/articles/test_reader_queries.py 
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
@@ -13,10 +14,6 @@ from django.db.models.functions import Concat, Trim
 
 from articles import page_cache
 from articles.models import Article, Reference, RelatedQuestion, ReviewRecord, ReviewStatus, Topic
-
-# The reader pages show the editorial policy. Importing editorial here is the reader's
-# (outer layer's) need; articles' models and services still know nothing of editorial.
-from editorial.models import EditorialPolicy
 
 RELATED_LIMIT = 10
 PENDING_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
@@ -171,18 +168,21 @@ def approved_revision(article, number):
     )
 
 
+_policy_source = None
+
+
+def set_policy_source(load):
+    """Name the function that returns the public facts of the editorial policy (a dict:
+    ``publish_pending``, ``policy_text``, ``quorum``, ``re_review_months``,
+    ``updated_at``). The workflow that owns the policy sits above this app and passes it in
+    when it starts (``editorial.apps``); articles never imports it."""
+    global _policy_source
+    _policy_source = load
+
+
 def editorial_policy():
     """What the public pages need of the editorial policy, as a dict, through the cache
     (``page_cache`` forgets it whenever the policy is saved)."""
-
-    def load():
-        policy = EditorialPolicy.load()
-        return {
-            "publish_pending": policy.publish_pending,
-            "policy_text": policy.policy_text,
-            "quorum": policy.quorum,
-            "re_review_months": policy.re_review_months,
-            "updated_at": policy.updated_at,
-        }
-
-    return page_cache.cached_value(page_cache.POLICY_KEY, load)
+    if _policy_source is None:
+        raise ImproperlyConfigured("No editorial policy source: is the editorial app installed?")
+    return page_cache.cached_value(page_cache.POLICY_KEY, _policy_source)

@@ -140,6 +140,9 @@ LOGGING = {
 }
 
 OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
+# How often each web process asks the shared cache whether reader pages changed: a change
+# made in one process reaches the cached pages of the others at most this late.
+READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
 
 CELERY_BEAT_SCHEDULE = {
     "editorial-sweep": {

@@ -1,6 +1,8 @@
 """The rendered page is cached per audience and every change that alters it shows up:
 a new approval, an update under review, a policy change, a related-question change."""
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -14,6 +16,7 @@ from editorial import services
 from editorial.models import EditorialPolicy
 from tests.articles.reader_support import lock_and_publish, make_reviewers
 from tests.factories import ArticleFactory, RevisionFactory
+from tests.realservices import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +181,39 @@ def test_a_page_expires_even_if_no_change_is_ever_seen(client, published, monkey
     later = time.time() + page_cache.PAGE_TIMEOUT + 1
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
     assert get(client, published)[0]["X-Reader-Cache"] == "miss"
+
+
+def test_each_process_keeps_the_pages_it_served_last(monkeypatch):
+    """Least recently used, not first in first out: a page read again stays in memory."""
+    monkeypatch.setattr(page_cache, "LOCAL_PAGES_MAX", 3)
+    generation = page_cache.current_generation()
+    for slug in ("a", "b", "c"):
+        page_cache.store_page(slug, "pro", slug.encode(), generation=generation)
+    assert page_cache.cached_page("a", "pro") == b"a"  # "a" is now the most recently used
+    cache.clear()  # from here on only this process's memory can answer
+
+    page_cache.store_page("d", "pro", b"d", generation=generation)
+
+    assert list(page_cache._local.pages) == [
+        page_cache.page_key(slug, "pro") for slug in ("c", "a", "d")
+    ]
+
+
+def test_the_check_interval_is_a_declared_setting_read_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.READER_CACHE_CHECK_SECONDS)"
+    )
+    outputs = []
+    for value in (None, "5"):
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings.development",
+            **({"READER_CACHE_CHECK_SECONDS": value} if value else {}),
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout.strip())
+    assert outputs == ["1.0", "5.0"]
