@@ -125,7 +125,7 @@ def _explain():
     from django.utils import timezone
 
     from editorial.models import EditorialPolicy
-    from editorial.reminders import candidates
+    from editorial.reminders.claims import candidates
 
     query = (
         candidates(today=timezone.localdate(), policy=EditorialPolicy.load())
@@ -150,7 +150,7 @@ def _run():
 
     from config.celery import app
     from editorial.models import Notification
-    from editorial.reminders import BATCH_SIZE
+    from editorial.reminders.claims import BATCH_SIZE
     from editorial.sweep import run_sweep
     from editorial.tasks import SEND_CHUNK, send_notifications
 

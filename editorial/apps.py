@@ -9,7 +9,16 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial workflow"
 
     def ready(self):
+        from articles import page_cache, selectors
+        from editorial import tasks  # noqa: F401 - registers the tasks the outbox names
+        from editorial.models import EditorialPolicy
         from editorial.roles import ensure_groups
+
+        # The reader pages show the policy and each article's review status: tell them
+        # where the policy comes from and which of our saves change what they show.
+        selectors.set_policy_source(EditorialPolicy.public_facts)
+        page_cache.watch("editorial.Submission")
+        page_cache.watch("editorial.EditorialPolicy")
 
         # editorial is the last of our apps in INSTALLED_APPS, so when its post_migrate
         # runs, auth has created the permissions of every app before it (also after flush).

@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from editorial.actions import AuditAction
 from editorial.models import GENESIS_HASH, AuditEntry
 
 # An arbitrary constant naming the advisory lock that serializes appends to the chain.
@@ -36,6 +37,7 @@ def audit_record(
     the change it records, so that the entry and the change commit or roll back together."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic().")
+    action = AuditAction(action)  # ValueError for anything outside the vocabulary
     _serialize_appends()
     last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
     entry = AuditEntry(

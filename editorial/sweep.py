@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import outbox, reminders, services
+from editorial import services
 from editorial.errors import WorkflowError
 from editorial.models import OPEN_STATES, EditorialPolicy
+from editorial.notifications import outbox
+from editorial.reminders import claims, digests
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def run_sweep(*, now=None):
     result = SweepResult()
     policy = EditorialPolicy.load()
     open_due_re_reviews(now, result)
-    reminders.sweep_reminders(now=now, policy=policy, result=result)
-    reminders.sweep_digests(now=now, result=result)
+    claims.sweep_reminders(now=now, policy=policy, result=result)
+    digests.sweep_digests(now=now, result=result)
     resend_stale_outbox(now, result)
     return result

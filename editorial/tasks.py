@@ -6,7 +6,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from editorial import outbox
+from editorial.notifications import delivery
+from editorial.sweep import run_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +21,13 @@ logger = logging.getLogger(__name__)
 )
 def send_notification(notification_id):
     """Send one outbox row; a second delivery of the same task sends nothing."""
-    return outbox.notification_send(notification_id)
+    return delivery.notification_send(notification_id)
 
 
 @shared_task(acks_late=True)
 def sweep():
     """The periodic sweep (beat, every 15 minutes): claims what is owed, then queues the
     sending of each claimed or stale outbox row."""
-    from editorial.sweep import run_sweep
-
     result = run_sweep()
     for start in range(0, len(result.queued), SEND_CHUNK):
         send_notifications.delay(result.queued[start : start + SEND_CHUNK])
@@ -46,7 +45,7 @@ def send_notifications(notification_ids):
     sent = 0
     for notification_id in notification_ids:
         try:
-            sent += outbox.notification_send(notification_id)
+            sent += delivery.notification_send(notification_id)
         except Exception:  # noqa: BLE001 - logged; the row stays unsent for the sweep
             logger.exception("Notification %s not sent", notification_id)
     return sent

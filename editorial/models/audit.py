@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from editorial.actions import AuditAction
+
 GENESIS_HASH = "0" * 64
 
 
@@ -40,7 +42,7 @@ class AuditEntry(models.Model):
         help_text="Empty for the system (sweeps, scheduled re-review).",
     )
     actor_label = models.CharField(max_length=200, editable=False)
-    action = models.CharField(max_length=60, editable=False)
+    action = models.CharField(max_length=60, choices=AuditAction.choices, editable=False)
     target_type = models.CharField(max_length=60, editable=False)
     target_id = models.PositiveBigIntegerField(editable=False)
     article = models.ForeignKey(

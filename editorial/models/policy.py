@@ -63,3 +63,15 @@ class EditorialPolicy(models.Model):
     def load(cls):
         policy, _ = cls.objects.get_or_create(pk=1)
         return policy
+
+    @classmethod
+    def public_facts(cls):
+        """What the reader pages show of the policy (``articles.selectors`` caches it)."""
+        policy = cls.load()
+        return {
+            "publish_pending": policy.publish_pending,
+            "policy_text": policy.policy_text,
+            "quorum": policy.quorum,
+            "re_review_months": policy.re_review_months,
+            "updated_at": policy.updated_at,
+        }

@@ -71,7 +71,12 @@ class Submission(ConcurrentTransitionMixin, models.Model):
     )
     author_note = models.TextField("note to reviewers", blank=True, max_length=4000)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system opened it (a scheduled re-review).",
     )
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)

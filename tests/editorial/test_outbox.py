@@ -1,5 +1,7 @@
 """Notifications go through the outbox: written with the change, sent after commit, once."""
 
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from email import message_from_bytes
@@ -8,11 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from editorial import outbox, services
+from editorial import services
 from editorial.models import Notification, Submission, SubmissionState
+from editorial.notifications import delivery, outbox
 from editorial.sweep import run_sweep
 from editorial.tasks import send_notification
-from tests.realservices import manage_env, run_python, wait_for
+from tests.realservices import ROOT, manage_env, run_python, wait_for
 
 
 def test_the_notification_is_written_in_the_transaction_and_sent_after_commit(
@@ -39,8 +42,8 @@ def test_a_second_send_of_the_same_row_sends_nothing(under_review, chair):
     row = Notification.objects.filter(submission=under_review).latest("pk")
     mail.outbox.clear()
     Notification.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=None)
-    assert outbox.notification_send(row.pk) is True
-    assert outbox.notification_send(row.pk) is False
+    assert delivery.notification_send(row.pk) is True
+    assert delivery.notification_send(row.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -49,10 +52,10 @@ def test_a_live_claim_is_respected_and_an_expired_one_is_taken_over(under_review
     row = Notification.objects.filter(submission=under_review).latest("pk")
     mail.outbox.clear()
     Notification.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=timezone.now())
-    assert outbox.notification_send(row.pk) is False
-    expired = timezone.now() - outbox.CLAIM_LEASE - timedelta(seconds=1)
+    assert delivery.notification_send(row.pk) is False
+    expired = timezone.now() - delivery.CLAIM_LEASE - timedelta(seconds=1)
     Notification.objects.filter(pk=row.pk).update(claimed_at=expired)
-    assert outbox.notification_send(row.pk) is True
+    assert delivery.notification_send(row.pk) is True
     assert len(mail.outbox) == 1
 
 
@@ -169,3 +172,21 @@ def test_a_chunk_that_repeats_a_row_sends_it_once(under_review, chair):
     mail.outbox.clear()
     assert send_notifications.delay([row.pk, row.pk]).get() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_fresh_process_knows_the_send_task_the_outbox_names():
+    """The outbox looks the task up by name (importing it would close a cycle), so the
+    tasks must be registered when Django starts, before anything imports them."""
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        "from editorial.notifications.delivery import SEND_TASK; "
+        "print(SEND_TASK in current_app.tasks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.development"},
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr

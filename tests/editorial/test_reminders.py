@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ReviewStatus
-from editorial import outbox, reminders, services
+from editorial import services
 from editorial.models import (
     Assignment,
     AuditEntry,
@@ -23,6 +23,8 @@ from editorial.models import (
     SubmissionKind,
     SubmissionState,
 )
+from editorial.notifications import delivery
+from editorial.reminders import digests
 from editorial.sweep import SweepResult, run_sweep
 from tests.factories import AssignmentFactory, SubmissionFactory
 from tests.realservices import ROOT, manage_env, wait_for
@@ -54,7 +56,7 @@ def make_overdue(assignment, *, days):
 
 
 def send_all(result):
-    return sum(outbox.notification_send(pk) for pk in result.queued)
+    return sum(delivery.notification_send(pk) for pk in result.queued)
 
 
 def reminders_to(user):
@@ -169,18 +171,18 @@ def test_the_digests_take_a_fixed_number_of_queries_and_list_the_most_urgent(
     for member in members[:members_wanting]:
         type(member).objects.filter(pk=member.pk).update(wants_daily_digest=True)
     Assignment.objects.filter(pk=accepted.pk).update(review_due=days_ago(-3))
-    invitations = _give_open_work(members[0], reminders.DIGEST_LIMIT + 2)
+    invitations = _give_open_work(members[0], digests.DIGEST_LIMIT + 2)
     for member in members[1:members_wanting]:
         _give_open_work(member, 2)
     result = SweepResult()
     with django_assert_num_queries(8):
-        reminders.sweep_digests(now=_digest_morning(), result=result)
+        digests.sweep_digests(now=_digest_morning(), result=result)
     assert result.digests_claimed == members_wanting
 
     digest = Notification.objects.get(recipient=members[0].user, kind=NotificationKind.DIGEST)
-    assert digest.subject.endswith(f": {reminders.DIGEST_LIMIT + 3}")
+    assert digest.subject.endswith(f": {digests.DIGEST_LIMIT + 3}")
     listed = [line for line in digest.body_text.splitlines() if line.startswith("- ")]
-    assert len(listed) == reminders.DIGEST_LIMIT
+    assert len(listed) == digests.DIGEST_LIMIT
     # Answers due in 1 and 2 days, then the review due in 3 (before the third answer).
     assert [invitations[0], invitations[1], accepted.submission.revision.title] == [
         line.split('"')[1] for line in listed[:3]
@@ -190,7 +192,7 @@ def test_the_digests_take_a_fixed_number_of_queries_and_list_the_most_urgent(
 
     again = SweepResult()
     with django_assert_num_queries(2):  # members and today's digests; nothing rendered
-        reminders.sweep_digests(now=_digest_morning(), result=again)
+        digests.sweep_digests(now=_digest_morning(), result=again)
     assert again.digests_claimed == 0
 
 
@@ -207,6 +209,22 @@ def test_an_approved_article_due_for_review_is_sent_back_to_the_board_once(appro
         kind=NotificationKind.RE_REVIEW, recipient=chair, submission=re_review
     ).exists()
     assert run_sweep().re_reviews_opened == 0
+
+
+def test_a_scheduled_re_review_is_recorded_as_the_systems_not_an_authors(approved, chair):
+    Article.objects.filter(pk=approved.article_id).update(next_review_due=days_ago(1))
+    run_sweep()
+    re_review = Submission.objects.get(article=approved.article, kind=SubmissionKind.RE_REVIEW)
+    assert re_review.submitted_by is None
+    entry = AuditEntry.objects.get(action="submission.open_re_review")
+    assert (entry.actor, entry.actor_label) == (None, "system")
+
+
+def test_a_re_review_the_chair_opens_is_recorded_as_the_chairs(approved, chair):
+    re_review = services.submission_open_re_review(
+        article=approved.article, reason="New guideline.", actor=chair
+    )
+    assert re_review.submitted_by == chair
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,8 +6,14 @@ import pytest
 from django.utils import timezone
 
 from editorial.models import EditorialPolicy
-from editorial.schedule import ReminderKind as K
-from editorial.schedule import invitation_slots, next_due, owed, review_slots, start_of_day
+from editorial.reminders.schedule import ReminderKind as K
+from editorial.reminders.schedule import (
+    invitation_slots,
+    next_due,
+    owed,
+    review_slots,
+    start_of_day,
+)
 
 DUE = datetime.date(2026, 3, 20)  # review due date of the cases below
 POLICY = EditorialPolicy()  # the defaults in DESIGN.md: 2 days before, on the day, 3×3 overdue

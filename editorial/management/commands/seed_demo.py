@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from articles.models import Article, Reference, RelatedQuestion, Topic
 from articles.rendering import cited_numbers
 from articles.services import article_create, revision_draft_for_edit, revision_update_draft
 from editorial import demo_content as demo
+from editorial import services
 from editorial.models import DecisionOutcome, EditorialPolicy, SubmissionState
 from editorial.selectors import reviewer_suggestions
 from editorial.services import (
@@ -85,7 +85,7 @@ class Command(BaseCommand):
         with (
             _quiet_task_log(options["verbosity"]),
             override_settings(**email),
-            transaction.atomic(),
+            services.batch(),
         ):
             users, kept_password = self._users()
             topics = self._topics()

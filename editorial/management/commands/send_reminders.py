@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from editorial import outbox
+from editorial.notifications import delivery
 from editorial.sweep import run_sweep
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         sent = failed = skipped = 0
         for index, notification_id in enumerate(result.queued, start=1):
             try:
-                if outbox.notification_send(notification_id):
+                if delivery.notification_send(notification_id):
                     sent += 1
                 else:
                     skipped += 1  # sent or claimed by a worker meanwhile

@@ -4,22 +4,10 @@ change (see ``editorial.outbox``); nothing here talks to the outside world."""
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from editorial.actions import AUTHOR_EMAIL_SUBJECTS
 from editorial.models import NotificationKind
-from editorial.outbox import absolute_url, notifications_queue, render_notification
+from editorial.notifications.outbox import absolute_url, notifications_queue, render_notification
 from editorial.roles import chairs
-
-# Events on a submission that its authors are told about, with the subject line.
-AUTHOR_EVENTS = {
-    "submission.submit": "Submitted for review: {title}",
-    "submission.resubmit": "Resubmitted for review: {title}",
-    "submission.start_review": "Review started: {title}",
-    "submission.request_changes": "Changes requested: {title}",
-    "submission.approve": "Approved and published: {title}",
-    "submission.reject": "Not approved: {title}",
-    "submission.withdraw": "Withdrawn from review: {title}",
-    "submission.override_approve": "Approved and published: {title}",
-    "submission.override_reject": "Not approved: {title}",
-}
 
 
 def short(title):
@@ -28,7 +16,7 @@ def short(title):
 
 def queue_author_event(*, entry, submission):
     """Tell the article's authors about an audited event on their submission."""
-    subject = AUTHOR_EVENTS.get(entry.action)
+    subject = AUTHOR_EMAIL_SUBJECTS.get(entry.action)
     if subject is None:
         return []
     title = submission.revision.title

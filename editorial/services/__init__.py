@@ -1,0 +1,72 @@
+"""Every command that changes workflow state, one module per aggregate.
+
+Each public service runs in one durable transaction: it locks the row, re-checks that the
+step is allowed (state and permission), calls the django-fsm transition, saves with
+``update_fields``, writes exactly one audit entry, and writes its emails into the outbox,
+which sends them after commit. A service that another service calls has a private
+``_do_*`` twin that runs in the caller's transaction under the caller's locks. Services
+raise ``editorial.errors`` exceptions, never django-fsm's.
+"""
+
+from editorial.services._core import REVIEWABLE_STATES, batch
+from editorial.services.assignments import (
+    assignment_accept,
+    assignment_create,
+    assignment_decline,
+    assignment_escalate,
+    assignment_reassign,
+    assignment_set_due_dates,
+    assignment_withdraw,
+)
+from editorial.services.conflicts import conflict_declare, conflict_revoke
+from editorial.services.decisions import (
+    OVERRIDE_OUTCOMES,
+    assignment_decide,
+    submission_confirm_reject,
+    submission_override,
+)
+from editorial.services.drafts import article_save_draft
+from editorial.services.policy import POLICY_FIELDS, policy_update
+from editorial.services.publishing import add_months, submission_approve
+from editorial.services.submissions import (
+    submission_open_re_review,
+    submission_reject,
+    submission_request_changes,
+    submission_resubmit,
+    submission_start_review,
+    submission_submit,
+    submission_withdraw,
+)
+from editorial.services.triage import FeedbackTriage, feedback_mark_valid
+
+__all__ = [
+    "OVERRIDE_OUTCOMES",
+    "POLICY_FIELDS",
+    "REVIEWABLE_STATES",
+    "FeedbackTriage",
+    "add_months",
+    "article_save_draft",
+    "assignment_accept",
+    "assignment_create",
+    "assignment_decide",
+    "assignment_decline",
+    "assignment_escalate",
+    "assignment_reassign",
+    "assignment_set_due_dates",
+    "assignment_withdraw",
+    "batch",
+    "conflict_declare",
+    "conflict_revoke",
+    "feedback_mark_valid",
+    "policy_update",
+    "submission_approve",
+    "submission_confirm_reject",
+    "submission_open_re_review",
+    "submission_override",
+    "submission_reject",
+    "submission_request_changes",
+    "submission_resubmit",
+    "submission_start_review",
+    "submission_submit",
+    "submission_withdraw",
+]

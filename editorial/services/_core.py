@@ -1,0 +1,268 @@
+"""What every service shares: its transaction, locking a submission, checking a step,
+taking it, and the audit entry that records it. Private to ``editorial.services``."""
+
+import contextlib
+import contextvars
+
+from django.db import connection, transaction
+from django_fsm import can_proceed, has_transition_perm
+
+from articles.models import Article, ReviewStatus
+from editorial.actions import AuditAction
+from editorial.audit import audit_record
+from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from editorial.models import (
+    ASSIGNMENT_OPEN_STATES,
+    Assignment,
+    Submission,
+    SubmissionState,
+)
+from editorial.notifications import compose
+
+VERBS = {
+    "submit": "submit",
+    "start_review": "start the review of",
+    "request_changes": "request changes on",
+    "resubmit": "resubmit",
+    "approve": "approve",
+    "reject": "reject",
+    "withdraw": "withdraw",
+}
+ASSIGNMENT_VERBS = {
+    "accept": "accept this invitation",
+    "decline": "decline this invitation",
+    "complete": "decide on this assignment",
+    "withdraw": "withdraw this assignment",
+}
+# A submission in these states can be given reviewers (leaving them closes assignments);
+# its content is with the board and must not change.
+REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
+# What readers are told while a submission is in each state (DESIGN: changes requested
+# counts as under review for readers).
+PUBLIC_STATUS = {
+    SubmissionState.SUBMITTED: ReviewStatus.SUBMITTED,
+    SubmissionState.UNDER_REVIEW: ReviewStatus.UNDER_REVIEW,
+    SubmissionState.CHANGES_REQUESTED: ReviewStatus.UNDER_REVIEW,
+    SubmissionState.APPROVED: ReviewStatus.APPROVED,
+}
+
+_batch = contextvars.ContextVar("editorial_services_batch", default=False)
+
+
+def atomic():
+    """The transaction of a top-level service: durable, so a caller that wraps a service in
+    its own transaction by mistake fails loudly instead of holding the service's side
+    effects hostage to whatever it does next. ``batch()`` lifts that for one caller.
+
+    The services that the admin's change forms save through (``policy_update``,
+    ``assignment_set_due_dates``, ``conflict_declare``, ``conflict_revoke``) use
+    ``admin_form_atomic()`` instead: Django runs a change form's save in a transaction of
+    its own, and the service's work belongs in it."""
+    return transaction.atomic(durable=not _batch.get())
+
+
+def admin_form_atomic():
+    return transaction.atomic()
+
+
+@contextlib.contextmanager
+def batch():
+    """Run several services in one transaction of the caller's: all commit or none do.
+    The one such caller is the demo loader, which builds the whole demo or nothing."""
+    token = _batch.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _batch.reset(token)
+
+
+def require_transaction():
+    """A ``_do_*`` twin runs inside its caller's transaction, with the caller's locks."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("This step must run inside its caller's transaction.")
+
+
+# --- Submissions --------------------------------------------------------------------
+
+
+def lock(submission):
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("article", "revision")
+        .get(pk=submission.pk)
+    )
+
+
+def check_state(submission, name):
+    """The django-fsm method for step ``name`` if the submission's state allows it."""
+    method = getattr(submission, name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            f"Cannot {VERBS[name]} this submission: it is {submission.get_state_display().lower()}."
+        )
+    return method
+
+
+def check_permission(submission, name, actor):
+    if not has_transition_perm(getattr(submission, name), actor):
+        raise NotPermitted(f"You may not {VERBS[name]} this submission.")
+
+
+def check(submission, name, actor):
+    """State first, then permission: a step the state does not allow is reported as such
+    even to someone who may not take it."""
+    method = check_state(submission, name)
+    check_permission(submission, name, actor)
+    return method
+
+
+def transition(*, submission, name, actor, comment="", data=None, action=None):
+    """Take step ``name`` on a submission the caller has locked and checked: transition,
+    save, audit, public status. A submission that leaves review closes its open
+    assignments (each with its own audit entry). Returns the audit entry."""
+    require_transaction()
+    method = check_state(submission, name)
+    from_state = submission.state
+    method()
+    submission.save(update_fields=["state", "decided_at", "submitted_at", "updated_at"])
+    entry = audit_record(
+        actor=actor,
+        action=action or AuditAction(f"submission.{name}"),
+        target=submission,
+        article=submission.article,
+        from_state=from_state,
+        to_state=submission.state,
+        comment=comment,
+        data={"revision": submission.revision.number, **(data or {})},
+    )
+    set_public_status(submission)
+    if submission.state not in REVIEWABLE_STATES:
+        close_open_assignments(
+            submission=submission,
+            actor=actor,
+            reason=f"The submission is {submission.get_state_display().lower()}.",
+        )
+    return entry
+
+
+def set_public_status(submission):
+    article = submission.article
+    status = PUBLIC_STATUS.get(submission.state)
+    if status is None:  # rejected, withdrawn: readers keep what was approved, if anything
+        status = (
+            ReviewStatus.APPROVED if article.published_revision_id else ReviewStatus.NOT_SUBMITTED
+        )
+    Article.objects.filter(pk=article.pk).update(review_status=status)
+    article.review_status = status
+
+
+def notify_authors(entry, submission):
+    """Write the authors' notifications into the outbox, in this transaction."""
+    compose.queue_author_event(entry=entry, submission=submission)
+
+
+def require_comment(comment, what):
+    if not (comment or "").strip():
+        raise InvalidInput(f"A comment is required to {what}.")
+
+
+def require_reviewable(submission, what):
+    if submission.state not in REVIEWABLE_STATES:
+        raise TransitionNotAllowed(
+            f"Cannot {what}: the submission is {submission.get_state_display().lower()}."
+        )
+
+
+# --- Assignments --------------------------------------------------------------------
+#
+# Lock order, everywhere: the submission, then its assignments, then board members. Two
+# decisions on one submission therefore run one after the other, and the second counts the
+# first's approval (READ COMMITTED: every statement after the lock sees what committed).
+
+
+def lock_assignment(assignment):
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("reviewer")
+        .get(pk=assignment.pk)
+    )
+
+
+def lock_submission_of(assignment):
+    return lock(Submission(pk=assignment.submission_id))
+
+
+def check_assignment_state(assignment, name):
+    method = getattr(assignment, name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            f"Cannot {ASSIGNMENT_VERBS[name]}: it is {assignment.get_state_display().lower()}."
+        )
+    return method
+
+
+def check_assignment(assignment, name, actor):
+    method = check_assignment_state(assignment, name)
+    if not has_transition_perm(method, actor):
+        if name == "withdraw":
+            raise NotPermitted("Only the board chair can withdraw an assignment.")
+        raise NotPermitted(f"Only the assigned reviewer can {ASSIGNMENT_VERBS[name]}.")
+    return method
+
+
+def assignment_audit(*, assignment, submission, actor, action, from_state, comment="", data=None):
+    return audit_record(
+        actor=actor,
+        action=action,
+        target=assignment,
+        article=submission.article,
+        from_state=from_state,
+        to_state=assignment.state,
+        comment=comment,
+        data={
+            "submission": submission.pk,
+            "revision": submission.revision.number,
+            "reviewer": assignment.reviewer.public_snapshot(),
+            **(data or {}),
+        },
+    )
+
+
+def withdraw_locked(*, assignment, submission, actor, reason, data=None):
+    """Withdraw an assignment whose submission and row the caller has locked and whose
+    permission the caller has checked. Audit entry; the reviewer is told (outbox)."""
+    method = check_assignment_state(assignment, "withdraw")
+    from_state = assignment.state
+    method(reason=reason[:500])
+    assignment.save(update_fields=["state", "closed_at", "close_reason", "updated_at"])
+    entry = assignment_audit(
+        assignment=assignment,
+        submission=submission,
+        actor=actor,
+        action=AuditAction.ASSIGNMENT_WITHDRAW,
+        from_state=from_state,
+        comment=reason,
+        data=data,
+    )
+    compose.queue_assignment_withdrawn(entry=entry, assignment=assignment)
+    return assignment
+
+
+def close_open_assignments(*, submission, actor, reason):
+    """Withdraw every open assignment of ``submission`` (it left review), one audit entry
+    each. The submission must be locked."""
+    open_assignments = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("reviewer")
+        .filter(submission=submission, state__in=ASSIGNMENT_OPEN_STATES)
+        .order_by("pk")
+    )
+    for assignment in open_assignments:
+        withdraw_locked(
+            assignment=assignment,
+            submission=submission,
+            actor=actor,
+            reason=reason,
+            data={"automatic": True},
+        )

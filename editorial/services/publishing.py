@@ -1,0 +1,94 @@
+"""Approval: the pinned revision goes live, and the public facts readers see are written
+onto the article in the same transaction."""
+
+import calendar
+import datetime
+
+from django.utils import timezone
+
+from articles.models import Article, ReviewRecord, ReviewStatus
+from editorial.actions import AuditAction
+from editorial.errors import TransitionNotAllowed
+from editorial.models import EditorialPolicy, SubmissionKind
+from editorial.services import _core
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def submission_approve(*, submission, actor, comment="", reviewers=None, data=None):
+    """Approve the pinned revision and publish it: the article's published revision,
+    status, review dates and reviewer snapshot are written in this same transaction.
+    ``reviewers`` are the board members whose approval counts (default: the actor's own
+    board membership, if any). Refuses if the revision's content no longer matches the
+    hash pinned at submission. Side effects: audit entry ``submission.approve``; the
+    authors are told (outbox)."""
+    if reviewers is None:
+        member = getattr(actor, "board_member", None)
+        reviewers = [member] if member is not None else []
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "approve", actor)
+        return _do_approve(
+            submission=locked, actor=actor, comment=comment, reviewers=reviewers, data=data
+        )
+
+
+def _do_approve(
+    *, submission, actor, comment, reviewers, data, action=AuditAction.SUBMISSION_APPROVE
+):
+    """``submission_approve`` for a caller that holds the submission's lock and has
+    decided the approval stands (the quorum was reached, or the chair overrides)."""
+    _core.require_transaction()
+    _core.check_state(submission, "approve")
+    if submission.revision.compute_content_hash() != submission.content_hash:
+        raise TransitionNotAllowed(
+            "The revision's content no longer matches what was submitted; not approved."
+        )
+    snapshot = [member.public_snapshot() for member in reviewers]
+    entry = _core.transition(
+        submission=submission,
+        name="approve",
+        actor=actor,
+        comment=comment,
+        data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
+        action=action,
+    )
+    _publish(submission, snapshot)
+    _core.notify_authors(entry, submission)
+    return submission
+
+
+def _publish(submission, snapshot):
+    article = (
+        Article.objects.select_for_update().select_related("topic").get(pk=submission.article_id)
+    )
+    now = submission.decided_at or timezone.now()
+    months = article.topic.re_review_months or EditorialPolicy.load().re_review_months
+    article.published_revision = submission.revision
+    article.review_status = ReviewStatus.APPROVED
+    article.first_published_at = article.first_published_at or now
+    article.last_reviewed_at = now
+    article.next_review_due = add_months(timezone.localdate(now), months)
+    article.reviewed_by = snapshot
+    article.save(
+        update_fields=[
+            "published_revision",
+            "review_status",
+            "first_published_at",
+            "last_reviewed_at",
+            "next_review_due",
+            "reviewed_by",
+        ]
+    )
+    ReviewRecord.objects.create(
+        article=article,
+        revision=submission.revision,
+        approved_at=now,
+        content_hash=submission.content_hash,
+        reviewers=snapshot,
+        is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
+    )

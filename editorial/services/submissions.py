@@ -1,0 +1,205 @@
+"""Submissions: send a revision to the board, take it back, move it through review, and
+send a published article back for re-review."""
+
+from django.db import IntegrityError, transaction
+
+from articles.models import Article, Revision
+from editorial.actions import AuditAction
+from editorial.audit import audit_record
+from editorial.errors import InvalidInput, TransitionNotAllowed
+from editorial.models import Submission, SubmissionKind, SubmissionState
+from editorial.notifications import compose
+from editorial.services import _core
+
+
+def _create_submission(
+    *, article, revision, actor, submitted_by, kind, note, action, previous=None
+):
+    """Freeze ``revision`` and create its submission in ``submitted``, with its one audit
+    entry (``action``) and the article's public status. The caller checks who may submit.
+    Returns (submission, entry)."""
+    revision.lock()
+    submission = Submission(
+        article=article,
+        revision=revision,
+        content_hash=revision.content_hash,
+        kind=kind,
+        previous=previous,
+        author_note=note,
+        submitted_by=submitted_by,
+    )
+    _core.check_state(submission, "submit")
+    submission.submit()
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as error:
+        raise TransitionNotAllowed("This article already has a submission in review.") from error
+    entry = audit_record(
+        actor=actor,
+        action=action,
+        target=submission,
+        article=article,
+        # A resubmission answers changes requested; anything else starts as a draft.
+        from_state=SubmissionState.CHANGES_REQUESTED if previous else SubmissionState.DRAFT,
+        to_state=submission.state,
+        comment=note,
+        data={
+            "revision": revision.number,
+            "content_hash": revision.content_hash,
+            **({"previous_submission": previous.pk} if previous else {}),
+        },
+    )
+    _core.set_public_status(submission)
+    return submission, entry
+
+
+def _check_revision(article, revision):
+    if revision.article_id != article.pk:
+        raise InvalidInput("That revision belongs to another article.")
+    latest = article.revisions.order_by("-number").values_list("pk", flat=True).first()
+    if revision.pk != latest:
+        raise InvalidInput("Only the newest revision of an article can be submitted.")
+    if revision.is_locked:
+        raise TransitionNotAllowed("This revision has already been submitted.")
+    if not (revision.title.strip() and revision.summary.strip() and revision.body.strip()):
+        raise InvalidInput("A revision needs a question, a summary and a body to be submitted.")
+
+
+def submission_submit(*, article, revision, actor, note=""):
+    """Send a draft revision to review. Locks (freezes) the revision. Side effects: audit
+    entry ``submission.submit``; notification on commit."""
+    with _core.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
+        if article.submissions.open().exists():
+            raise TransitionNotAllowed("This article already has a submission in review.")
+        _check_revision(article, revision)
+        _core.check_permission(Submission(article=article), "submit", actor)
+        kind = SubmissionKind.UPDATE if article.published_revision_id else SubmissionKind.NEW
+        submission, entry = _create_submission(
+            article=article,
+            revision=revision,
+            actor=actor,
+            submitted_by=actor,
+            kind=kind,
+            note=note,
+            action=AuditAction.SUBMISSION_SUBMIT,
+        )
+        _core.notify_authors(entry, submission)
+    return submission
+
+
+def submission_resubmit(*, submission, revision, actor, note=""):
+    """Answer "changes requested" with a new revision: the old submission becomes
+    ``resubmitted`` and a new one, pinning ``revision``, is ``submitted``. One audit entry."""
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "resubmit", actor)
+        _check_revision(locked.article, revision)
+        locked.resubmit()
+        locked.save(update_fields=["state", "updated_at"])
+        new, entry = _create_submission(
+            article=locked.article,
+            revision=revision,
+            actor=actor,
+            submitted_by=actor,
+            kind=SubmissionKind.RESUBMISSION,
+            note=note,
+            action=AuditAction.SUBMISSION_RESUBMIT,
+            previous=locked,
+        )
+        _core.notify_authors(entry, new)
+    return new
+
+
+def submission_start_review(*, submission, actor):
+    """Move a submitted revision into review. Side effects: audit entry, notification."""
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "start_review", actor)
+        return _do_start_review(submission=locked, actor=actor)
+
+
+def _do_start_review(*, submission, actor):
+    """``submission_start_review`` for a caller holding the lock, whose own step (the first
+    acceptance of an invitation) is what starts the review."""
+    _core.require_transaction()
+    entry = _core.transition(submission=submission, name="start_review", actor=actor)
+    _core.notify_authors(entry, submission)
+    return submission
+
+
+def submission_request_changes(*, submission, actor, comment):
+    """Send the submission back to its authors with ``comment`` (required)."""
+    _core.require_comment(comment, "request changes")
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "request_changes", actor)
+        return _do_request_changes(submission=locked, actor=actor, comment=comment)
+
+
+def _do_request_changes(*, submission, actor, comment):
+    """``submission_request_changes`` for a caller holding the lock: a reviewer's decision
+    to request changes is what sends it back."""
+    _core.require_transaction()
+    entry = _core.transition(
+        submission=submission, name="request_changes", actor=actor, comment=comment
+    )
+    _core.notify_authors(entry, submission)
+    return submission
+
+
+def submission_reject(*, submission, actor, comment):
+    """Reject the submission with ``comment`` (required). An approved earlier revision
+    stays live."""
+    _core.require_comment(comment, "reject")
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "reject", actor)
+        entry = _core.transition(submission=locked, name="reject", actor=actor, comment=comment)
+        _core.notify_authors(entry, locked)
+    return locked
+
+
+def submission_withdraw(*, submission, actor, comment=""):
+    """The author (or the chair) takes the submission out of review."""
+    with _core.atomic():
+        locked = _core.lock(submission)
+        _core.check(locked, "withdraw", actor)
+        entry = _core.transition(submission=locked, name="withdraw", actor=actor, comment=comment)
+        _core.notify_authors(entry, locked)
+    return locked
+
+
+def submission_open_re_review(*, article, reason, actor=None):
+    """Send the live (approved) revision back to the board: a ``re_review`` submission of
+    the published revision. ``actor`` is None when the sweep does it because the next review
+    is due; the chair is the actor when a reader's error report was found valid. Side
+    effects: one audit entry; the chairs are told (outbox). Refused if the article is not
+    published or already has a submission in review."""
+    with _core.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        return _do_open_re_review(article=article, reason=reason, actor=actor)
+
+
+def _do_open_re_review(*, article, reason, actor):
+    """``submission_open_re_review`` for a caller that has locked ``article`` (triage of a
+    reader's report)."""
+    _core.require_transaction()
+    if article.published_revision_id is None:
+        raise TransitionNotAllowed("Only a published article can be re-reviewed.")
+    if article.submissions.open().exists():
+        raise TransitionNotAllowed("This article already has a submission in review.")
+    submission, entry = _create_submission(
+        article=article,
+        revision=article.published_revision,
+        actor=actor,
+        # The system (actor None) opens scheduled re-reviews: nobody submitted them.
+        submitted_by=actor,
+        kind=SubmissionKind.RE_REVIEW,
+        note=reason,
+        action=AuditAction.SUBMISSION_OPEN_RE_REVIEW,
+    )
+    compose.queue_re_review(entry=entry, submission=submission)
+    return submission
