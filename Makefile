@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve http://127.0.0.1:8000 (SQLite)"
-	@echo "make test   set up .venv and run ruff and the whole pytest suite (PostgreSQL + Redis)"
+	@echo "make test   set up .venv and run ruff, the import contracts and the whole pytest suite (PostgreSQL + Redis)"
 	@echo "make bench  run the benchmarks under bench/ and print the figures"
 
 $(VENV)/bin/python:
@@ -26,7 +26,7 @@ $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
 $(VENV)/.dev-deps: requirements-dev.txt requirements.txt $(VENV)/.run-deps
 	@echo "Installing test dependencies…"
 	$(PIP) install -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import pytest, pytest_django, factory, playwright" && $(VENV)/bin/ruff --version >/dev/null || { echo "Dependency install failed"; exit 1; }
+	@$(PY) -c "import pytest, pytest_django, factory, playwright, importlinter" && $(VENV)/bin/ruff --version >/dev/null || { echo "Dependency install failed"; exit 1; }
 	@touch $@
 
 migrate: $(VENV)/.run-deps
@@ -42,12 +42,14 @@ run: seed
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.dev-deps
 	@$(PY) scripts/check_services.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pytest --durations=10 $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-deps
 	@$(PY) scripts/check_services.py
