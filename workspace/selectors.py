@@ -1,5 +1,5 @@
 """Reads for the author workspace: an author's articles with the state of their newest
-submission, and what reviewers said. Views in ``articles.author`` call these."""
+submission, and what reviewers said. The workspace's views call these."""
 
 from dataclasses import dataclass
 
@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from articles.models import Article, Reference, Revision
 from editorial.models import OPEN_STATES, AuditEntry, Submission, SubmissionState
-from editorial.services import REVIEWABLE_STATES
+from editorial.selectors import REVIEWABLE_STATES
 
 # Audit actions whose comment is addressed to the authors.
 FEEDBACK_ACTIONS = ("submission.request_changes", "submission.reject")

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from articles.models import Article, Reference, Revision
 from editorial import services
 from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import (
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+from tests.workspace.support import (
     cited_draft,
     editor_data,
     reference_row,
     request_changes,
     url,
 )
-from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
