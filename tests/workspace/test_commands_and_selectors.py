@@ -7,7 +7,7 @@ from articles.models import Article, Reference, ReviewStatus, Revision
 from articles.services import article_create, article_slug_for
 from editorial import services
 from editorial.errors import InvalidInput, TransitionNotAllowed
-from editorial.models import AuditEntry, Submission, SubmissionState
+from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 from tests.workspace.support import cited_draft, reference_row
 from workspace import commands, selectors
@@ -186,6 +186,20 @@ def test_reviewer_feedback_reads_the_request_changes_comment(changes_requested):
     )
     assert "chair" in feedback.who
     assert selectors.reviewer_feedback(None) == []
+
+
+def test_reviewer_feedback_reads_a_chairs_override_rejection_labelled_as_one(under_review, chair):
+    rejected = services.submission_override(
+        submission=under_review,
+        actor=chair,
+        outcome=DecisionOutcome.REJECT,
+        reason="Duplicate of the existing article on iron and restless legs.",
+    )
+    [feedback] = selectors.reviewer_feedback(rejected)
+    assert (feedback.action, feedback.comment) == (
+        "Rejected by the board chair (override)",
+        "Duplicate of the existing article on iron and restless legs.",
+    )
 
 
 def test_diff_base_is_the_newest_submitted_revision_before(article, changes_requested, author):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article, Reference, Revision
 from editorial import services
-from editorial.models import AuditEntry, Submission, SubmissionState
+from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 from tests.workspace.support import (
     cited_draft,
@@ -278,6 +278,25 @@ def test_a_draft_with_checklist_errors_cannot_be_submitted(signed_in, article, d
     assert not Submission.objects.exists()
     draft.refresh_from_db()
     assert not draft.is_locked
+
+
+def test_a_chairs_override_rejection_shows_its_reason_to_the_author(
+    signed_in, article, under_review, chair
+):
+    services.submission_override(
+        submission=under_review,
+        actor=chair,
+        outcome=DecisionOutcome.REJECT,
+        reason="Duplicate of the existing article on iron and restless legs.",
+    )
+    response = signed_in.get(url("detail", article))
+    assert response.context["status"].label == "Rejected"
+    [feedback] = response.context["feedback"]
+    assert feedback.action == "Rejected by the board chair (override)"
+    page = html(response)
+    assert "What the reviewers asked" in page
+    assert "Rejected by the board chair (override)" in page
+    assert "Duplicate of the existing article on iron and restless legs." in page
 
 
 def test_changes_requested_shows_comments_then_resubmits_with_a_note(
