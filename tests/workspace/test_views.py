@@ -391,39 +391,102 @@ def test_a_request_body_too_large_is_a_400_not_a_500(signed_in, topic, settings)
     assert not Article.objects.exists()
 
 
-@settings(
+EDITOR_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "topic",
+    "coauthors",
+    "refs-TOTAL_FORMS",
+    "refs-INITIAL_FORMS",
+    "refs-0-position",
+    "refs-0-year",
+    "refs-0-doi",
+    "refs-0-url",
+    "refs-1-position",
+    "refs-1-title",
+    "refs-1-DELETE",
+]
+garbage_value = st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"])
+# Text a browser can send in a field: anything but NUL, which no text field accepts.
+field_text = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=30)
+POSTED_PROPERTIES = settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    fields=st.dictionaries(
-        st.sampled_from(
-            [
-                "action",
-                "title",
-                "summary",
-                "body",
-                "topic",
-                "coauthors",
-                "refs-TOTAL_FORMS",
-                "refs-INITIAL_FORMS",
-                "refs-0-position",
-                "refs-0-year",
-                "refs-0-doi",
-                "refs-0-url",
-                "refs-1-position",
-                "refs-1-title",
-                "refs-1-DELETE",
-            ]
-        ),
-        st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"]),
+
+
+def saved_state():
+    """Everything an editor POST could change."""
+    return (
+        list(Article.objects.order_by("pk").values_list("pk", "topic_id")),
+        list(Revision.objects.order_by("pk").values_list("pk", "title", "summary", "body")),
+        list(Reference.objects.order_by("pk").values_list("pk", "revision_id", "title")),
     )
+
+
+def editor_targets(article):
+    return (reverse("author:new"), url("edit", article))
+
+
+@POSTED_PROPERTIES
+@given(
+    fields=st.dictionaries(st.sampled_from(EDITOR_FIELDS), garbage_value),
+    action=garbage_value.filter(lambda action: action != "add_reference"),
+    title=st.sampled_from([None, "", " \t\r\n"]),
 )
-def test_no_post_to_the_editor_is_a_server_error(signed_in, article, draft, fields):
-    for target in (reverse("author:new"), url("edit", article)):
+def test_an_editor_post_without_a_question_is_a_400_and_saves_nothing(
+    signed_in, article, draft, fields, action, title
+):
+    """Whatever else is posted, broken or not, a save with no question is refused."""
+    fields = {key: value for key, value in fields.items() if key != "title"}
+    fields["action"] = action
+    if title is not None:
+        fields["title"] = title
+    before = saved_state()
+    for target in editor_targets(article):
         response = signed_in.post(target, fields)
-        assert response.status_code in (200, 302, 400), (target, fields)
+        assert response.status_code == 400, (target, fields)
+        assert response.context["form"].errors["title"] == ["This field is required."]
+    assert saved_state() == before
+
+
+@POSTED_PROPERTIES
+@given(fields=st.dictionaries(st.sampled_from(EDITOR_FIELDS), garbage_value))
+def test_adding_a_reference_slot_is_a_200_and_saves_nothing(signed_in, article, draft, fields):
+    """ "Add a reference" redraws the editor with what was posted, however broken."""
+    fields = {**fields, "action": "add_reference"}
+    before = saved_state()
+    for target in editor_targets(article):
+        response = signed_in.post(target, fields)
+        assert response.status_code == 200, (target, fields)
+        assert "formset" in response.context
+    assert saved_state() == before
+
+
+@settings(POSTED_PROPERTIES, max_examples=20)
+@given(
+    title=field_text.filter(str.strip),
+    summary=field_text,
+    body=field_text,
+)
+def test_a_complete_editor_form_is_saved_whatever_its_text(
+    signed_in, article, draft, title, summary, body
+):
+    """The checklist, not the form, judges the content: any question with words in it,
+    and any summary and body, is saved as a draft."""
+    data = editor_data(topic=article.topic, title=title, summary=summary, body=body)
+    articles_before = Article.objects.count()
+    created = signed_in.post(reverse("author:new"), data)
+    new_article = Article.objects.latest("pk")
+    assert Article.objects.count() == articles_before + 1
+    edited = signed_in.post(url("edit", article), data)
+    for response, saved in ((created, new_article), (edited, article)):
+        assert (response.status_code, response.url) == (302, url("edit", saved) + "#checklist")
+        revision = saved.revisions.order_by("-number").first()
+        assert revision.title == title.strip()
+        assert revision.references.count() == 2
 
 
 # Racing double submit: two real requests at once, exactly one wins.
