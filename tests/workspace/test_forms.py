@@ -22,11 +22,6 @@ from workspace.forms import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def topic():
-    return TopicFactory(name="Neurology", slug="neurology")
-
-
 def article_form(author, topic, **overrides):
     data = editor_data(topic=topic, **overrides)
     return ArticleForm(data, user=author)
