@@ -18,8 +18,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/articles/", ArticleFeed(), name="article_feed"),
     path("", include("reviewers.urls")),
-    path("author/", include("articles.author.urls")),
-    path("accounts/", include("articles.author.account_urls")),
+    path("author/", include("workspace.urls")),
+    path("accounts/", include("workspace.account_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "articles",
     "reviewers",
     "editorial",
+    "workspace",
 ]
 
 MIDDLEWARE = [

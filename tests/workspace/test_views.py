@@ -1,49 +1,24 @@
 """The author workspace through HTTP: my articles, the editor, preview, submit, resubmit,
 withdraw and the diff; bad input gets a clear message and changes nothing."""
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from articles.models import Article, Reference, Revision
+from articles.models import Article, Revision
 from editorial import services
-from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import (
+from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.workspace.support import (
     cited_draft,
     editor_data,
+    flash,
+    html,
     reference_row,
     request_changes,
     url,
 )
-from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-SCRIPT = "<script>alert('x')</script>"
-
-
-@pytest.fixture
-def topic():
-    return TopicFactory(name="Neurology", slug="neurology")
-
-
-@pytest.fixture
-def signed_in(client, author):
-    client.force_login(author)
-    return client
-
-
-def html(response):
-    return response.content.decode()
-
-
-def flash(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 # My articles.
@@ -280,6 +255,25 @@ def test_a_draft_with_checklist_errors_cannot_be_submitted(signed_in, article, d
     assert not draft.is_locked
 
 
+def test_a_chairs_override_rejection_shows_its_reason_to_the_author(
+    signed_in, article, under_review, chair
+):
+    services.submission_override(
+        submission=under_review,
+        actor=chair,
+        outcome=DecisionOutcome.REJECT,
+        reason="Duplicate of the existing article on iron and restless legs.",
+    )
+    response = signed_in.get(url("detail", article))
+    assert response.context["status"].label == "Rejected"
+    [feedback] = response.context["feedback"]
+    assert feedback.action == "Rejected by the board chair (override)"
+    page = html(response)
+    assert "What the reviewers asked" in page
+    assert "Rejected by the board chair (override)" in page
+    assert "Duplicate of the existing article on iron and restless legs." in page
+
+
 def test_changes_requested_shows_comments_then_resubmits_with_a_note(
     signed_in, article, author, chair, topic
 ):
@@ -332,143 +326,3 @@ def test_withdraw_then_withdraw_again_is_a_clear_conflict(signed_in, article, su
 def test_the_diff_before_any_submission_says_there_is_nothing_to_compare(signed_in, article, draft):
     page = html(signed_in.get(url("diff", article)))
     assert "There is nothing to compare yet" in page
-
-
-# Hostile input.
-
-
-def test_html_and_script_in_every_field_are_stored_as_text_and_shown_escaped(
-    signed_in, topic, chair
-):
-    data = editor_data(
-        topic=topic,
-        title=f"Q {SCRIPT}?",
-        summary=f"S {SCRIPT} [1].",
-        body=f"B {SCRIPT} <img src=x onerror=alert(1)> [1].",
-        patient_body=f"P {SCRIPT}.",
-        references=[reference_row(1, title=f"T {SCRIPT}", source=f"J {SCRIPT}")],
-    )
-    assert signed_in.post(reverse("author:new"), data).status_code == 302
-    article = Article.objects.get()
-    revision = article.revisions.get()
-    assert revision.title == f"Q {SCRIPT}?" and SCRIPT in revision.body
-    assert Reference.objects.get().title == f"T {SCRIPT}"
-    signed_in.post(url("submit", article), {"note": f"N {SCRIPT}"})
-    request_changes(Submission.objects.get(), chair, comment=f"C {SCRIPT}")
-    signed_in.post(url("edit", article), {**data, "body": f"B2 {SCRIPT} [1]."})
-    for name in ("dashboard", "detail", "edit", "preview", "diff"):
-        target = reverse("author:dashboard") if name == "dashboard" else url(name, article)
-        response = signed_in.get(target)
-        assert response.status_code == 200, name
-        page = html(response)
-        assert SCRIPT not in page, name
-        assert "<img src=x onerror" not in page, name
-
-
-def test_a_request_body_too_large_is_a_400_not_a_500(signed_in, topic, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    response = signed_in.post(reverse("author:new"), editor_data(topic=topic, body="x" * 20_000))
-    assert response.status_code == 400
-    assert not Article.objects.exists()
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    fields=st.dictionaries(
-        st.sampled_from(
-            [
-                "action",
-                "title",
-                "summary",
-                "body",
-                "topic",
-                "coauthors",
-                "refs-TOTAL_FORMS",
-                "refs-INITIAL_FORMS",
-                "refs-0-position",
-                "refs-0-year",
-                "refs-0-doi",
-                "refs-0-url",
-                "refs-1-position",
-                "refs-1-title",
-                "refs-1-DELETE",
-            ]
-        ),
-        st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"]),
-    )
-)
-def test_no_post_to_the_editor_is_a_server_error(signed_in, article, draft, fields):
-    for target in (reverse("author:new"), url("edit", article)):
-        response = signed_in.post(target, fields)
-        assert response.status_code in (200, 302, 400), (target, fields)
-
-
-# Racing double submit: two real requests at once, exactly one wins.
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_submits_at_once_one_wins_the_other_is_told_already_submitted(author):
-    article = ArticleFactory(authors=[author])
-    cited_draft(article)
-    statuses, barrier = [], threading.Barrier(2)
-
-    def submit():
-        client = Client()
-        client.force_login(author)
-        barrier.wait()
-        try:
-            statuses.append(client.post(url("submit", article), {"note": ""}).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [302, 409]
-    assert Submission.objects.count() == 1
-    assert AuditEntry.objects.filter(action="submission.submit").count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_save_racing_a_submit_either_lands_before_it_or_is_refused(author):
-    article = ArticleFactory(authors=[author])
-    cited_draft(article)
-    data = editor_data(
-        topic=article.topic,
-        title="Changed while submitting?",
-        summary="Yes [1].",
-        body="One [1]. Two [2].",
-    )
-    results, barrier = {}, threading.Barrier(2)
-
-    def post(name, target, payload):
-        client = Client()
-        client.force_login(author)
-        barrier.wait()
-        try:
-            results[name] = client.post(target, payload).status_code
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=post, args=("submit", url("submit", article), {"note": ""})),
-        threading.Thread(target=post, args=("save", url("edit", article), data)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    submission = Submission.objects.get()
-    assert results["submit"] == 302
-    if results["save"] == 302:  # the save went first and was submitted
-        assert submission.revision.title == "Changed while submitting?"
-    else:  # the submit went first; the save changed nothing
-        assert results["save"] == 409
-        assert submission.revision.title != "Changed while submitting?"
-    assert Revision.objects.filter(article=article).count() == 1

@@ -78,3 +78,12 @@ def request_changes(submission, chair, comment):
     return services.submission_request_changes(
         submission=under_review, actor=chair, comment=comment
     )
+
+
+def html(response):
+    return response.content.decode()
+
+
+def flash(response):
+    """The messages the page shows, as text."""
+    return [str(message) for message in response.context["messages"]]

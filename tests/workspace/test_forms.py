@@ -8,23 +8,18 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from articles.author.forms import (
+from articles.models import Article
+from articles.services import article_create
+from tests.factories import TopicFactory, UserFactory
+from tests.workspace.support import editor_data, reference_row
+from workspace.forms import (
     ArticleForm,
     ReferenceForm,
     reference_formset,
     with_another_reference,
 )
-from articles.models import Article
-from articles.services import article_create
-from tests.articles.author_support import editor_data, reference_row
-from tests.factories import TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def topic():
-    return TopicFactory(name="Neurology", slug="neurology")
 
 
 def article_form(author, topic, **overrides):

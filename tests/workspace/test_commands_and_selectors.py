@@ -3,14 +3,14 @@ status badge, and submit / resubmit / withdraw as the author's workflow asks for
 
 import pytest
 
-from articles.author import workflow
 from articles.models import Article, Reference, ReviewStatus, Revision
 from articles.services import article_create, article_slug_for
-from editorial import author_selectors, services
+from editorial import services
 from editorial.errors import InvalidInput, TransitionNotAllowed
-from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import cited_draft, reference_row
+from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+from tests.workspace.support import cited_draft, reference_row
+from workspace import commands, selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_saving_sets_topic_and_authors(article, draft, author):
     ],
 )
 def test_workspace_status(state, draft_open, published, key, label):
-    status = author_selectors.workspace_status(
+    status = selectors.workspace_status(
         submission_state=state, draft_open=draft_open, published=published
     )
     assert (status.key, status.label) == (key, label)
@@ -132,7 +132,7 @@ def test_workspace_status(state, draft_open, published, key, label):
 
 
 def test_an_update_draft_of_a_published_article_says_the_approved_one_stays_live():
-    status = author_selectors.workspace_status(
+    status = selectors.workspace_status(
         submission_state="approved", draft_open=True, published=True
     )
     assert "approved version stays live" in status.waits_on
@@ -148,14 +148,14 @@ def test_author_articles_lists_written_and_cowritten_articles_only(author):
     ArticleFactory(authors=[coauthor])
     cited_draft(own)
     cited_draft(shared)
-    assert {a.pk for a in author_selectors.author_articles(author)} == {own.pk, shared.pk}
+    assert {a.pk for a in selectors.author_articles(author)} == {own.pk, shared.pk}
 
 
 def test_author_articles_carries_the_newest_submission_and_revision(article, changes_requested):
-    [listed] = author_selectors.author_articles(article.authors.first())
+    [listed] = selectors.author_articles(article.authors.first())
     assert listed.submission_state == SubmissionState.CHANGES_REQUESTED
     assert listed.newest_number == 1 and listed.newest_locked_at is not None
-    assert author_selectors.status_of_listed(listed).label == "Changes requested"
+    assert selectors.status_of_listed(listed).label == "Changes requested"
 
 
 def test_author_articles_takes_two_queries_whatever_the_count(
@@ -164,7 +164,7 @@ def test_author_articles_takes_two_queries_whatever_the_count(
     def listed():
         return [
             (a.newest_title, [u.username for u in a.authors.all()], a.topic.name)
-            for a in author_selectors.author_articles(author)
+            for a in selectors.author_articles(author)
         ]
 
     first = ArticleFactory(authors=[author])
@@ -179,19 +179,33 @@ def test_author_articles_takes_two_queries_whatever_the_count(
 
 
 def test_reviewer_feedback_reads_the_request_changes_comment(changes_requested):
-    [feedback] = author_selectors.reviewer_feedback(changes_requested)
+    [feedback] = selectors.reviewer_feedback(changes_requested)
     assert (feedback.action, feedback.comment) == (
         "Changes requested",
         "Please cite the 2024 guideline.",
     )
     assert "chair" in feedback.who
-    assert author_selectors.reviewer_feedback(None) == []
+    assert selectors.reviewer_feedback(None) == []
+
+
+def test_reviewer_feedback_reads_a_chairs_override_rejection_labelled_as_one(under_review, chair):
+    rejected = services.submission_override(
+        submission=under_review,
+        actor=chair,
+        outcome=DecisionOutcome.REJECT,
+        reason="Duplicate of the existing article on iron and restless legs.",
+    )
+    [feedback] = selectors.reviewer_feedback(rejected)
+    assert (feedback.action, feedback.comment) == (
+        "Rejected by the board chair (override)",
+        "Duplicate of the existing article on iron and restless legs.",
+    )
 
 
 def test_diff_base_is_the_newest_submitted_revision_before(article, changes_requested, author):
     new = save(article, author)
-    assert author_selectors.diff_base_revision(article, new) == changes_requested.revision
-    assert author_selectors.diff_base_revision(article, changes_requested.revision) is None
+    assert selectors.diff_base_revision(article, new) == changes_requested.revision
+    assert selectors.diff_base_revision(article, changes_requested.revision) is None
 
 
 # The author's workflow.
@@ -200,8 +214,8 @@ def test_diff_base_is_the_newest_submitted_revision_before(article, changes_requ
 def test_submit_refuses_a_draft_with_checklist_errors_and_changes_nothing(article, author):
     cited_draft(article, references=2).references.filter(position=2).delete()
     Revision.objects.filter(article=article).update(body="Cites [1] and [7].")
-    with pytest.raises(workflow.ChecklistFailed, match="checklist shows 1 problem to fix") as err:
-        workflow.submit_for_review(article=article, actor=author)
+    with pytest.raises(commands.ChecklistFailed, match="checklist shows 1 problem to fix") as err:
+        commands.submit_for_review(article=article, actor=author)
     assert err.value.status == 400
     assert not Submission.objects.exists() and not AuditEntry.objects.exists()
     assert not article.revisions.get().is_locked
@@ -209,14 +223,14 @@ def test_submit_refuses_a_draft_with_checklist_errors_and_changes_nothing(articl
 
 def test_submit_sends_a_clean_draft_and_a_second_submit_says_already_submitted(article, author):
     revision = cited_draft(article)
-    submission = workflow.submit_for_review(article=article, actor=author, note="First go")
+    submission = commands.submit_for_review(article=article, actor=author, note="First go")
     assert (submission.state, submission.revision, submission.author_note) == (
         SubmissionState.SUBMITTED,
         revision,
         "First go",
     )
     with pytest.raises(TransitionNotAllowed, match="^Already submitted: this version went"):
-        workflow.submit_for_review(article=article, actor=author)
+        commands.submit_for_review(article=article, actor=author)
     assert Submission.objects.count() == 1 and AuditEntry.objects.count() == 1
 
 
@@ -225,9 +239,9 @@ def test_after_changes_requested_submit_resubmits_the_new_revision(
 ):
     first = changes_requested
     with pytest.raises(TransitionNotAllowed, match="no new draft to submit"):
-        workflow.submit_for_review(article=article, actor=author, note="Nothing changed")
+        commands.submit_for_review(article=article, actor=author, note="Nothing changed")
     services.article_save_draft(article=article, actor=author, content={"title": "Better?"})
-    resubmitted = workflow.submit_for_review(article=article, actor=author, note="Cited it.")
+    resubmitted = commands.submit_for_review(article=article, actor=author, note="Cited it.")
     first.refresh_from_db()
     assert first.state == SubmissionState.RESUBMITTED
     assert resubmitted.previous == first and resubmitted.revision.number == 2
@@ -237,15 +251,15 @@ def test_after_changes_requested_submit_resubmits_the_new_revision(
 def test_withdraw_takes_the_open_submission_out_and_a_second_withdraw_is_refused(
     article, submitted, author
 ):
-    withdrawn = workflow.withdraw_from_review(article=article, actor=author, reason="Rethinking")
+    withdrawn = commands.withdraw_from_review(article=article, actor=author, reason="Rethinking")
     assert withdrawn.state == SubmissionState.WITHDRAWN
     with pytest.raises(TransitionNotAllowed, match="not in review"):
-        workflow.withdraw_from_review(article=article, actor=author)
+        commands.withdraw_from_review(article=article, actor=author)
     assert AuditEntry.objects.filter(action="submission.withdraw").count() == 1
 
 
 def test_submit_without_content_is_invalid_input(author):
     article = Article.objects.create(slug="empty", topic=TopicFactory())
     with pytest.raises(InvalidInput):
-        workflow.submit_for_review(article=article, actor=author)
+        commands.submit_for_review(article=article, actor=author)
     assert not Reference.objects.exists()

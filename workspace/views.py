@@ -2,7 +2,7 @@
 will get, submit / resubmit / withdraw, and the diff against the version reviewers saw.
 
 Another author's article does not exist here (404 on every URL). State changes are POST
-only, under CSRF, and go through ``articles.author.workflow`` to the editorial services;
+only, under CSRF, and go through ``workspace.commands`` to the editorial services;
 their errors come back as a message with the error's status (409, 400, 403).
 """
 
@@ -19,9 +19,15 @@ from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
-from articles.author import workflow
-from articles.author.checks import check_revision
-from articles.author.forms import (
+from articles.diffs import compare_revisions
+from articles.presentation import audience_from, reader_context
+from articles.services import article_create
+from editorial.errors import WorkflowError
+from editorial.models import SubmissionState
+from editorial.services import article_save_draft
+from workspace import commands, selectors
+from workspace.checks import check_revision
+from workspace.forms import (
     AUTHORS_GROUP,
     ArticleForm,
     SubmitForm,
@@ -29,13 +35,6 @@ from articles.author.forms import (
     reference_formset,
     with_another_reference,
 )
-from articles.diffs import compare_revisions
-from articles.presentation import audience_from, reader_context
-from articles.services import article_create
-from editorial import author_selectors
-from editorial.errors import WorkflowError
-from editorial.models import SubmissionState
-from editorial.services import article_save_draft
 
 FEEDBACK_STATES = (SubmissionState.CHANGES_REQUESTED, SubmissionState.REJECTED)
 
@@ -47,14 +46,14 @@ def author_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.groups.filter(name=AUTHORS_GROUP).exists():
-            return render(request, "articles/author/not_author.html", status=403)
+            return render(request, "workspace/not_author.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def _article_or_404(request, pk):
-    article = author_selectors.author_article(request.user, pk)
+    article = selectors.author_article(request.user, pk)
     if article is None:
         raise Http404("No article of yours has this number.")
     return article
@@ -68,20 +67,18 @@ class Workspace:
     revision: object
     references: list
     submissions: list
-    status: author_selectors.WorkspaceStatus
+    status: selectors.WorkspaceStatus
 
     @classmethod
     def load(cls, article):
-        revision = author_selectors.newest_revision(article)
-        submissions = author_selectors.article_submissions(article)
+        revision = selectors.newest_revision(article)
+        submissions = selectors.article_submissions(article)
         return cls(
             article=article,
             revision=revision,
             references=list(revision.references.all()) if revision else [],
             submissions=submissions,
-            status=author_selectors.article_status(
-                article, revision=revision, submissions=submissions
-            ),
+            status=selectors.article_status(article, revision=revision, submissions=submissions),
         )
 
     @property
@@ -128,16 +125,16 @@ class Workspace:
             "status": self.status,
             "checklist": self.checklist(),
             "feedback_submission": feedback_submission,
-            "feedback": author_selectors.reviewer_feedback(feedback_submission),
+            "feedback": selectors.reviewer_feedback(feedback_submission),
             "workspace": self,
         }
 
 
 @author_required
 def dashboard(request):
-    articles = author_selectors.author_articles(request.user)
-    rows = [(article, author_selectors.status_of_listed(article)) for article in articles]
-    return render(request, "articles/author/dashboard.html", {"rows": rows})
+    articles = selectors.author_articles(request.user)
+    rows = [(article, selectors.status_of_listed(article)) for article in articles]
+    return render(request, "workspace/dashboard.html", {"rows": rows})
 
 
 @author_required
@@ -191,12 +188,12 @@ def article_preview(request, pk):
 @author_required
 def article_diff(request, pk):
     workspace = Workspace.load(_article_or_404(request, pk))
-    base = author_selectors.diff_base_revision(workspace.article, workspace.revision)
+    base = selectors.diff_base_revision(workspace.article, workspace.revision)
     diffs = None
     if base is not None:
         diffs = compare_revisions(base, workspace.revision, new_references=workspace.references)
     context = {**workspace.context(), "base": base, "diffs": diffs}
-    return render(request, "articles/author/diff.html", context)
+    return render(request, "workspace/diff.html", context)
 
 
 @author_required
@@ -208,7 +205,7 @@ def article_submit(request, pk):
         messages.error(request, "Not submitted: see the note to reviewers.")
         return _render_detail(request, workspace, submit_form=form, status=400)
     try:
-        submission = workflow.submit_for_review(
+        submission = commands.submit_for_review(
             article=workspace.article, actor=request.user, note=form.cleaned_data["note"]
         )
     except WorkflowError as error:
@@ -233,7 +230,7 @@ def article_withdraw(request, pk):
         messages.error(request, "Not withdrawn: see the reason.")
         return _render_detail(request, workspace, withdraw_form=form, status=400)
     try:
-        workflow.withdraw_from_review(
+        commands.withdraw_from_review(
             article=workspace.article, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except WorkflowError as error:
@@ -285,14 +282,14 @@ def _editor_post(request, *, workspace):
 def _render_editor(request, workspace, form, formset, *, status):
     context = workspace.context() if workspace else {}
     context.update({"form": form, "formset": formset})
-    return render(request, "articles/author/edit.html", context, status=status)
+    return render(request, "workspace/edit.html", context, status=status)
 
 
 def _render_detail(request, workspace, *, submit_form=None, withdraw_form=None, status=200):
     context = workspace.context()
     context["submit_form"] = submit_form or SubmitForm(resubmission=workspace.is_resubmission)
     context["withdraw_form"] = withdraw_form or WithdrawForm()
-    return render(request, "articles/author/detail.html", context, status=status)
+    return render(request, "workspace/detail.html", context, status=status)
 
 
 def _render_locked(request, workspace):

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from articles.models import Revision
 from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.articles.author_support import cited_draft, editor_data, url
 from tests.factories import AuthorFactory, ReviewerUserFactory, UserFactory
+from tests.workspace.support import cited_draft, editor_data, url
 
 pytestmark = pytest.mark.django_db
 

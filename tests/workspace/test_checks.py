@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.author import checks
 from articles.rendering import CITATION_RE, cited_numbers, parse_citation
-from tests.articles.author_support import reference_row as ref
+from tests.workspace.support import reference_row as ref
+from workspace import checks
 
 TODAY = datetime.date(2026, 3, 1)
 PLAIN_PATIENT = "Low vitamin B12 can make your legs feel restless. A blood test can check it."

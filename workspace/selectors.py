@@ -1,5 +1,5 @@
 """Reads for the author workspace: an author's articles with the state of their newest
-submission, and what reviewers said. Views in ``articles.author`` call these."""
+submission, and what reviewers said. The workspace's views call these."""
 
 from dataclasses import dataclass
 
@@ -7,10 +7,15 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from articles.models import Article, Reference, Revision
 from editorial.models import OPEN_STATES, AuditEntry, Submission, SubmissionState
-from editorial.services import REVIEWABLE_STATES
+from editorial.selectors import REVIEWABLE_STATES
 
-# Audit actions whose comment is addressed to the authors.
-FEEDBACK_ACTIONS = ("submission.request_changes", "submission.reject")
+# Audit actions whose comment is addressed to the authors, with the label the workspace
+# shows beside it. An override is labelled as one: the page never says more than happened.
+FEEDBACK_ACTIONS = {
+    "submission.request_changes": "Changes requested",
+    "submission.reject": "Rejected",
+    "submission.override_reject": "Rejected by the board chair (override)",
+}
 
 
 @dataclass(frozen=True)
@@ -142,19 +147,20 @@ class Feedback:
 
 def reviewer_feedback(submission):
     """What the board wrote to the authors about ``submission``, oldest first: the
-    comments recorded with "request changes" and "reject"."""
+    comments recorded with the ``FEEDBACK_ACTIONS`` (request changes, reject, and the
+    chair's override rejection)."""
     if submission is None:
         return []
     entries = AuditEntry.objects.filter(
         target_type=Submission._meta.label_lower,
         target_id=submission.pk,
-        action__in=FEEDBACK_ACTIONS,
+        action__in=list(FEEDBACK_ACTIONS),
     ).order_by("sequence")
     return [
         Feedback(
             who=entry.actor_label,
             when=entry.created_at,
-            action="Changes requested" if entry.action.endswith("request_changes") else "Rejected",
+            action=FEEDBACK_ACTIONS[entry.action],
             comment=entry.comment,
         )
         for entry in entries

@@ -8,11 +8,13 @@ and the loser of a double click is told plainly that the article is already subm
 from django.db import transaction
 from django.utils import formats
 
-from articles.author.checks import check_revision
 from articles.models import Article
-from editorial import author_selectors, services
+from editorial import services
 from editorial.errors import InvalidInput, TransitionNotAllowed
 from editorial.models import Submission, SubmissionState
+from editorial.selectors import REVIEWABLE_STATES
+from workspace import selectors
+from workspace.checks import check_revision
 
 
 class ChecklistFailed(InvalidInput):
@@ -34,7 +36,7 @@ def _newest_submission(article):
 def _is_in_review(submission, revision):
     return (
         submission is not None
-        and submission.state in services.REVIEWABLE_STATES
+        and submission.state in REVIEWABLE_STATES
         and submission.revision_id == revision.pk
     )
 
@@ -52,7 +54,7 @@ def submit_for_review(*, article, actor, note=""):
             Article.objects.select_for_update().filter(pk=article.pk).first()
             return _submit_checked(article=article, actor=actor, note=note)
     except TransitionNotAllowed:
-        revision = author_selectors.newest_revision(article)
+        revision = selectors.newest_revision(article)
         winner = _newest_submission(article)
         if revision is not None and _is_in_review(winner, revision):
             raise TransitionNotAllowed(_already_submitted(winner)) from None
@@ -60,7 +62,7 @@ def submit_for_review(*, article, actor, note=""):
 
 
 def _submit_checked(*, article, actor, note):
-    revision = author_selectors.newest_revision(article)
+    revision = selectors.newest_revision(article)
     newest = _newest_submission(article)
     if revision is None:
         raise InvalidInput("This article has no content to submit.")

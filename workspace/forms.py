@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
-from articles.author import checks
 from articles.models import Reference, ReferenceKind, Revision, Topic
+from workspace import checks
 
 AUTHORS_GROUP = "Authors"
 MAX_REFERENCES = 100

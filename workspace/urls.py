@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.author import views
+from workspace import views
 
 app_name = "author"
 

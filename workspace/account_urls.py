@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
 
-from articles.author.views import SignInView
+from workspace.views import SignInView
 
 # The auth views put the request's host in ``site_name``; our pages and emails show ours.
 SITE = {"site_name": settings.SITE_NAME}
