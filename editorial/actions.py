@@ -18,8 +18,14 @@ class AuditAction(models.TextChoices):
     SUBMISSION_APPROVE = "submission.approve", "Approved and published"
     SUBMISSION_REJECT = "submission.reject", "Rejected"
     SUBMISSION_WITHDRAW = "submission.withdraw", "Withdrawn from review"
-    SUBMISSION_OVERRIDE_APPROVE = "submission.override_approve", "Approved by chair override"
-    SUBMISSION_OVERRIDE_REJECT = "submission.override_reject", "Rejected by chair override"
+    SUBMISSION_OVERRIDE_APPROVE = (
+        "submission.override_approve",
+        "Approved by the board chair (override)",
+    )
+    SUBMISSION_OVERRIDE_REJECT = (
+        "submission.override_reject",
+        "Rejected by the board chair (override)",
+    )
     SUBMISSION_OPEN_RE_REVIEW = "submission.open_re_review", "Re-review opened"
     ASSIGNMENT_INVITE = "assignment.invite", "Reviewer invited"
     ASSIGNMENT_ACCEPT = "assignment.accept", "Invitation accepted"

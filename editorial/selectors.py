@@ -23,6 +23,7 @@ from articles.presentation import reader_context
 from editorial.eligibility import why_ineligible
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
+    REVIEWABLE_STATES,
     Assignment,
     AssignmentState,
     AuditEntry,
@@ -35,9 +36,6 @@ from editorial.models import (
 )
 from editorial.roles import is_chair
 from reviewers.models import BoardMember, ConflictOfInterest
-
-REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
-
 
 # --- Who sees what in the admin ---------------------------------------------------------
 

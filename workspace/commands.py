@@ -11,8 +11,7 @@ from django.utils import formats
 from articles.models import Article
 from editorial import services
 from editorial.errors import InvalidInput, TransitionNotAllowed
-from editorial.models import Submission, SubmissionState
-from editorial.selectors import REVIEWABLE_STATES
+from editorial.models import REVIEWABLE_STATES, Submission, SubmissionState
 from workspace import selectors
 from workspace.checks import check_revision
 

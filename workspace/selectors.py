@@ -6,16 +6,12 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from articles.models import Article, Reference, Revision
-from editorial.models import OPEN_STATES, AuditEntry, Submission, SubmissionState
-from editorial.selectors import REVIEWABLE_STATES
+from editorial.actions import COMMENTS_TO_AUTHORS
+from editorial.models import OPEN_STATES, REVIEWABLE_STATES, AuditEntry, Submission, SubmissionState
 
 # Audit actions whose comment is addressed to the authors, with the label the workspace
 # shows beside it. An override is labelled as one: the page never says more than happened.
-FEEDBACK_ACTIONS = {
-    "submission.request_changes": "Changes requested",
-    "submission.reject": "Rejected",
-    "submission.override_reject": "Rejected by the board chair (override)",
-}
+FEEDBACK_ACTIONS = {action: action.label for action in COMMENTS_TO_AUTHORS}
 
 
 @dataclass(frozen=True)

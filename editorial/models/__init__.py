@@ -15,6 +15,7 @@ from editorial.models.notifications import Notification, NotificationKind, Notif
 from editorial.models.policy import EditorialPolicy
 from editorial.models.submissions import (
     OPEN_STATES,
+    REVIEWABLE_STATES,
     Submission,
     SubmissionKind,
     SubmissionQuerySet,
@@ -25,6 +26,7 @@ __all__ = [
     "ASSIGNMENT_OPEN_STATES",
     "GENESIS_HASH",
     "OPEN_STATES",
+    "REVIEWABLE_STATES",
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentState",

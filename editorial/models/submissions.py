@@ -23,6 +23,9 @@ OPEN_STATES = (
     SubmissionState.UNDER_REVIEW,
     SubmissionState.CHANGES_REQUESTED,
 )
+# A submission in these states can be given reviewers (leaving them closes assignments);
+# its content is with the board and must not change.
+REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
 
 
 class SubmissionKind(models.TextChoices):

@@ -8,7 +8,7 @@ which sends them after commit. A service that another service calls has a privat
 raise ``editorial.errors`` exceptions, never django-fsm's.
 """
 
-from editorial.services._core import REVIEWABLE_STATES, batch
+from editorial.services._core import batch
 from editorial.services.assignments import (
     assignment_accept,
     assignment_create,
@@ -42,7 +42,6 @@ from editorial.services.triage import FeedbackTriage, feedback_mark_valid
 __all__ = [
     "OVERRIDE_OUTCOMES",
     "POLICY_FIELDS",
-    "REVIEWABLE_STATES",
     "FeedbackTriage",
     "add_months",
     "article_save_draft",

@@ -13,6 +13,7 @@ from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
+    REVIEWABLE_STATES,
     Assignment,
     Submission,
     SubmissionState,
@@ -34,9 +35,6 @@ ASSIGNMENT_VERBS = {
     "complete": "decide on this assignment",
     "withdraw": "withdraw this assignment",
 }
-# A submission in these states can be given reviewers (leaving them closes assignments);
-# its content is with the board and must not change.
-REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
 # What readers are told while a submission is in each state (DESIGN: changes requested
 # counts as under review for readers).
 PUBLIC_STATUS = {
@@ -54,14 +52,17 @@ def atomic():
     its own transaction by mistake fails loudly instead of holding the service's side
     effects hostage to whatever it does next. ``batch()`` lifts that for one caller.
 
-    The services that the admin's change forms save through (``policy_update``,
-    ``assignment_set_due_dates``, ``conflict_declare``, ``conflict_revoke``) use
-    ``admin_form_atomic()`` instead: Django runs a change form's save in a transaction of
-    its own, and the service's work belongs in it."""
+    A few services are legitimately run inside a caller's transaction and use
+    ``nestable_atomic()`` instead, each saying who nests it."""
     return transaction.atomic(durable=not _batch.get())
 
 
-def admin_form_atomic():
+def nestable_atomic():
+    """The transaction of a service that a caller may run inside its own: the admin's
+    change forms (Django saves a form in a transaction of its own: ``policy_update``,
+    ``assignment_set_due_dates``, the conflict services) and the author workspace's submit,
+    which holds the article's lock from its pre-submit checklist to the submission
+    (``submission_submit``, ``submission_resubmit``)."""
     return transaction.atomic()
 
 

@@ -190,7 +190,7 @@ def assignment_set_due_dates(*, assignment, actor, response_due=None, review_due
     """The chair moves an open assignment's due dates. Side effects: audit entry
     ``assignment.set_due_dates`` with the old and new dates."""
     _require_chair(actor, "change due dates")
-    with _core.admin_form_atomic():
+    with _core.nestable_atomic():
         submission = _core.lock_submission_of(assignment)
         locked = _core.lock_assignment(assignment)
         if not locked.is_open:

@@ -28,7 +28,7 @@ def conflict_declare(*, member, actor, reason, topic=None, author=None, article=
     if member.user_id != actor.pk and not is_chair(actor):
         raise NotPermitted("You can declare conflicts of interest only for yourself.")
     kind = given[0]
-    with _core.admin_form_atomic():
+    with _core.nestable_atomic():
         conflict = ConflictOfInterest(member=member, kind=kind, reason=reason, **subjects)
         try:
             with transaction.atomic():
@@ -81,7 +81,7 @@ def _withdraw_conflicted(*, conflict, actor):
 def conflict_revoke(*, conflict, actor, reason=""):
     """End a declaration (it stays on record). Side effects: audit entry
     ``conflict.revoke``."""
-    with _core.admin_form_atomic():
+    with _core.nestable_atomic():
         locked = (
             ConflictOfInterest.objects.select_for_update(of=("self",))
             .select_related("member", "topic", "author", "article")

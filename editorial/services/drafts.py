@@ -3,6 +3,7 @@
 from articles.models import Article
 from articles.services import article_update_details, revision_draft_for_edit, revision_update_draft
 from editorial.errors import TransitionNotAllowed
+from editorial.models import REVIEWABLE_STATES
 from editorial.services import _core
 
 
@@ -17,9 +18,7 @@ def article_save_draft(*, article, actor, content, references=None, topic=None, 
     the board is reading that content. No audit entry: a draft is not workflow state."""
     with _core.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        in_review = (
-            locked.submissions.filter(state__in=_core.REVIEWABLE_STATES).order_by("-pk").first()
-        )
+        in_review = locked.submissions.filter(state__in=REVIEWABLE_STATES).order_by("-pk").first()
         if in_review is not None:
             raise TransitionNotAllowed(
                 f"This article is {in_review.get_state_display().lower()}: it cannot be edited "

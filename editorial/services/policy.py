@@ -29,7 +29,7 @@ def policy_update(*, actor, **values):
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown policy settings: {sorted(unknown)}")
-    with _core.admin_form_atomic():
+    with _core.nestable_atomic():
         EditorialPolicy.load()
         policy = EditorialPolicy.objects.select_for_update().get(pk=1)
         changes = {}

@@ -69,7 +69,7 @@ def _check_revision(article, revision):
 def submission_submit(*, article, revision, actor, note=""):
     """Send a draft revision to review. Locks (freezes) the revision. Side effects: audit
     entry ``submission.submit``; notification on commit."""
-    with _core.atomic():
+    with _core.nestable_atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if article.submissions.open().exists():
@@ -93,7 +93,7 @@ def submission_submit(*, article, revision, actor, note=""):
 def submission_resubmit(*, submission, revision, actor, note=""):
     """Answer "changes requested" with a new revision: the old submission becomes
     ``resubmitted`` and a new one, pinning ``revision``, is ``submitted``. One audit entry."""
-    with _core.atomic():
+    with _core.nestable_atomic():
         locked = _core.lock(submission)
         _core.check(locked, "resubmit", actor)
         _check_revision(locked.article, revision)

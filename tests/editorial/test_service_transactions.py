@@ -12,12 +12,12 @@ from editorial.models import AuditEntry, Submission, SubmissionState
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_service_refuses_to_run_inside_another_transaction(draft, author):
+def test_a_service_refuses_to_run_inside_another_transaction(submitted, author):
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
-        services.submission_submit(article=draft.article, revision=draft, actor=author)
+        services.submission_withdraw(submission=submitted, actor=author)
 
-    assert not Submission.objects.exists()
-    assert not AuditEntry.objects.exists()
+    assert Submission.objects.get().state == SubmissionState.SUBMITTED
+    assert AuditEntry.objects.count() == 1
 
 
 def test_a_batch_runs_several_services_in_one_transaction(draft, author, chair):
