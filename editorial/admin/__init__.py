@@ -6,6 +6,7 @@ from editorial.admin import (  # noqa: F401 - imported to register the model adm
     articles,
     assignments,
     audit,
+    board,
     decisions,
     feedback,
     outbox,
