@@ -14,7 +14,7 @@ from editorial import selectors, services
 from editorial.errors import WorkflowError
 from editorial.forms import ReasonForm
 from editorial.models import DecisionOutcome
-from editorial.views._common import run
+from editorial.views._common import run, valid_form
 
 
 def _override(outcome):
@@ -112,8 +112,6 @@ def mark_valid_view(request, pk):
     if not request.user.has_perm("articles.change_feedback"):
         raise PermissionDenied
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    if valid_form(request, form):
         triage_report(request, feedback, reason=form.cleaned_data["reason"])
-    else:
-        messages.error(request, "The reason is too long: 2,000 characters at most.")
     return HttpResponseRedirect(reverse("admin:articles_feedback_change", args=[pk]))

@@ -74,15 +74,15 @@ def confirm_reject_view(request, pk):
     chair_only(request)
     submission = get_object_or_404(Submission, pk=pk)
     form = ConfirmRejectForm(request.POST)
-    form.is_valid()
-    run(
-        request,
-        services.submission_confirm_reject,
-        "Rejection confirmed.",
-        submission=submission,
-        actor=request.user,
-        comment=form.cleaned_data.get("comment", ""),
-    )
+    if valid_form(request, form):
+        run(
+            request,
+            services.submission_confirm_reject,
+            "Rejection confirmed.",
+            submission=submission,
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+        )
     return _back_to_board(request)
 
 
@@ -90,15 +90,15 @@ def confirm_reject_view(request, pk):
 def withdraw_view(request, pk):
     assignment = visible_assignment(request, pk)
     form = ReasonForm(request.POST)
-    form.is_valid()
-    run(
-        request,
-        services.assignment_withdraw,
-        f"The assignment of {assignment.reviewer.display_name} is withdrawn.",
-        assignment=assignment,
-        actor=request.user,
-        reason=form.cleaned_data.get("reason", ""),
-    )
+    if valid_form(request, form):
+        run(
+            request,
+            services.assignment_withdraw,
+            f"The assignment of {assignment.reviewer.display_name} is withdrawn.",
+            assignment=assignment,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     return _back_to_board(request)
 
 

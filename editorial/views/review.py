@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from editorial import selectors, services
 from editorial.forms import DecisionForm, ReasonForm, RequiredReasonForm
 from editorial.models import Assignment, AssignmentState
-from editorial.views._common import redirect_next, run
+from editorial.views._common import redirect_next, run, valid_form
 
 
 def visible_assignment(request, pk):
@@ -86,15 +86,15 @@ def accept_view(request, pk):
 def decline_view(request, pk):
     assignment = visible_assignment(request, pk)
     form = ReasonForm(request.POST)
-    form.is_valid()
-    run(
-        request,
-        services.assignment_decline,
-        "Declined. The chair will find another reviewer.",
-        assignment=assignment,
-        actor=request.user,
-        reason=form.cleaned_data.get("reason", ""),
-    )
+    if valid_form(request, form):
+        run(
+            request,
+            services.assignment_decline,
+            "Declined. The chair will find another reviewer.",
+            assignment=assignment,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     return redirect_next(request, reverse("admin:editorial_assignment_changelist"))
 
 
