@@ -2,7 +2,9 @@
 The review screen and the queue's and board's buttons are views in ``editorial.views``,
 wired in here under the assignment's URLs."""
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,7 +16,7 @@ from editorial.admin._common import (
     button_urls,
     render_notifications,
 )
-from editorial.errors import WorkflowError
+from editorial.errors import NotPermitted, WorkflowError
 from editorial.models import Assignment, AssignmentState
 from editorial.roles import is_chair
 from editorial.views import board, review
@@ -65,11 +67,42 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DueDatesForm(forms.ModelForm):
+    """The chair's assignment form. Its command (``services.assignment_set_due_dates``) runs
+    as the last step of validation, so that a refusal is a form error: the admin shows the
+    form again with it, reports no success and logs no change."""
+
+    actor = None  # set by ``AssignmentAdmin.get_form``, on a fresh class per request
+
+    class Meta:
+        model = Assignment
+        fields = ["response_due", "review_due"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        accepted = self.instance.state == AssignmentState.ACCEPTED
+        try:
+            services.assignment_set_due_dates(
+                assignment=self.instance,
+                actor=self.actor,
+                response_due=cleaned.get("response_due"),
+                review_due=cleaned.get("review_due") if accepted else None,
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from error
+        except WorkflowError as error:
+            raise forms.ValidationError(error.message) from error
+        return cleaned
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     """The assignment list is the reviewer's queue (their own assignments, open ones by
     default, soonest due first); the chair sees everyone's."""
 
+    form = DueDatesForm
     list_display = ["question", "topic", "state_label", "due", "respond"]
     list_display_links = None
     list_filter = [AssignmentStateFilter, "submission__article__topic", OverdueFilter]
@@ -146,18 +179,13 @@ class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.Mod
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
-        try:
-            services.assignment_set_due_dates(
-                assignment=obj,
-                actor=request.user,
-                response_due=form.cleaned_data.get("response_due"),
-                review_due=form.cleaned_data.get("review_due")
-                if obj.state == AssignmentState.ACCEPTED
-                else None,
-            )
-        except WorkflowError as error:
-            messages.error(request, error.message)
+        pass  # the form's validation saved it, through the service (see ``DueDatesForm``)
 
     @admin.display(description="Notifications (newest first)")
     def notifications(self, obj):

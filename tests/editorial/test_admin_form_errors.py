@@ -1,10 +1,14 @@
 """Bad input on the board's buttons and forms changes nothing and says why (invariant 7):
 a reason or comment that is too long is an error message, not silently dropped while the
-step goes through."""
+step goes through; a refused due-date change is a form error, not also a success."""
+
+import datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from editorial import services
 from editorial.models import (
@@ -82,3 +86,39 @@ def test_a_confirmed_rejection_with_a_comment_too_long_is_refused_and_changes_no
     submission = Submission.objects.get(pk=accepted.submission_id)
     assert submission.state == SubmissionState.UNDER_REVIEW
     assert AuditEntry.objects.count() == before
+
+
+def test_a_refused_due_date_change_shows_only_the_error_and_logs_nothing(client, chair, invited):
+    services.assignment_decline(assignment=invited, actor=invited.reviewer.user)
+    client.force_login(chair)
+    url = reverse("admin:editorial_assignment_change", args=[invited.pk])
+    new_due = timezone.localdate() + datetime.timedelta(days=3)
+    before = AuditEntry.objects.count()
+
+    response = client.post(url, {"response_due": new_due.isoformat(), "review_due": ""})
+
+    assert response.status_code == 200, "the form is shown again"
+    assert "Cannot change due dates: the assignment is declined." in response.text
+    assert response.context["errors"], "as an error of the form"
+    assert texts(response) == []  # no "was changed successfully"
+    assert not LogEntry.objects.filter(object_id=str(invited.pk)).exists()
+    assert AuditEntry.objects.count() == before
+    invited.refresh_from_db()
+    assert invited.response_due != new_due
+
+
+def test_an_accepted_due_date_change_is_logged_once(client, chair, accepted):
+    client.force_login(chair)
+    url = reverse("admin:editorial_assignment_change", args=[accepted.pk])
+    new_due = timezone.localdate() + datetime.timedelta(days=9)
+
+    response = client.post(
+        url,
+        {"response_due": accepted.response_due.isoformat(), "review_due": new_due.isoformat()},
+    )
+
+    assert response.status_code == 302
+    assert [text for text in texts(response) if "changed successfully" in text]
+    assert LogEntry.objects.filter(object_id=str(accepted.pk)).count() == 1
+    accepted.refresh_from_db()
+    assert accepted.review_due == new_due
