@@ -136,8 +136,14 @@ class FeedbackAdmin(admin.ModelAdmin):
         return False  # feedback comes from readers
 
     def _mark(self, request, queryset, status):
-        updated = queryset.update(status=status)
-        self.message_user(request, f"{updated} item(s) marked {FeedbackStatus(status).label}.")
+        # Saved one by one through the model, so ``updated_at`` says when each was triaged.
+        feedback_items = list(queryset)
+        for feedback in feedback_items:
+            feedback.status = status
+            feedback.save(update_fields=["status", "updated_at"])
+        self.message_user(
+            request, f"{len(feedback_items)} item(s) marked {FeedbackStatus(status).label}."
+        )
 
     @admin.action(description="Mark as valid (needs action)", permissions=["change"])
     def mark_valid(self, request, queryset):
