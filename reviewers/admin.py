@@ -1,8 +1,8 @@
 """The board's base admins: members with their declarations, and the declarations
 themselves. ``reviewers`` knows nothing of the workflow, so these are not registered here:
-``editorial.admin.board`` registers subclasses that add each member's open load, scope the
-declarations to the reviewer, and declare and revoke through the editorial services (which
-audit them)."""
+``editorial.admin.board`` registers subclasses that add who chairs and each member's open
+load, scope the declarations to the reviewer, and declare and revoke through the editorial
+services (which audit them)."""
 
 from django import forms
 from django.contrib import admin
@@ -24,8 +24,8 @@ class ConflictInline(admin.TabularInline):
 
 
 class BoardMemberAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "credentials", "is_active", "is_chair", "max_open_assignments"]
-    list_filter = ["is_active", "is_chair", "specialties"]
+    list_display = ["display_name", "credentials", "is_active", "max_open_assignments"]
+    list_filter = ["is_active", "specialties"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]
     list_select_related = ["user"]
     filter_horizontal = ["specialties"]

@@ -17,11 +17,16 @@ from reviewers.models import BoardMember, ConflictOfInterest
 
 @admin.register(BoardMember)
 class BoardMemberAdmin(board_admin.BoardMemberAdmin):
+    # Who chairs and the open load are the workflow's, so their columns are added here.
     list_display = [
-        *board_admin.BoardMemberAdmin.list_display[:-1],
+        "display_name",
+        "credentials",
+        "is_active",
+        "is_chair",
         "open_load",
         "max_open_assignments",
     ]
+    list_filter = ["is_active", "is_chair", "specialties"]
 
     def get_queryset(self, request):
         return (
