@@ -1,8 +1,11 @@
+"""The content's admin: topics, and the base admins of articles, revisions and reader
+feedback. ``articles`` knows nothing of the workflow, so it registers only what needs none
+of it (topics); ``editorial.admin`` registers subclasses of the other base classes with the
+audit trail, the reviewers' scoping and the triage of error reports."""
+
 from django.contrib import admin
 
 from articles.models import (
-    Article,
-    Feedback,
     FeedbackStatus,
     Reference,
     RelatedQuestion,
@@ -37,7 +40,6 @@ class RelatedQuestionInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["slug", "topic", "review_status", "last_reviewed_at", "next_review_due"]
     list_filter = ["review_status", "topic"]
@@ -77,7 +79,6 @@ class ReferenceInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-@admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "title", "created_by", "created_at", "locked_at"]
     list_filter = [("locked_at", admin.EmptyFieldListFilter), "article__topic"]
@@ -101,7 +102,6 @@ class RevisionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     """Reader questions and error reports, triaged by the chair: the reader's words are
     read-only; the chair sets the status and keeps a note."""
@@ -136,8 +136,14 @@ class FeedbackAdmin(admin.ModelAdmin):
         return False  # feedback comes from readers
 
     def _mark(self, request, queryset, status):
-        updated = queryset.update(status=status)
-        self.message_user(request, f"{updated} item(s) marked {FeedbackStatus(status).label}.")
+        # Saved one by one through the model, so ``updated_at`` says when each was triaged.
+        feedback_items = list(queryset)
+        for feedback in feedback_items:
+            feedback.status = status
+            feedback.save(update_fields=["status", "updated_at"])
+        self.message_user(
+            request, f"{len(feedback_items)} item(s) marked {FeedbackStatus(status).label}."
+        )
 
     @admin.action(description="Mark as valid (needs action)", permissions=["change"])
     def mark_valid(self, request, queryset):

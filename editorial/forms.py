@@ -40,7 +40,12 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The reason is too long: 2,000 characters at most."},
+    )
 
 
 class RequiredReasonForm(forms.Form):
@@ -61,4 +66,9 @@ class ReviewerChoiceForm(forms.Form):
 
 
 class ConfirmRejectForm(forms.Form):
-    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea)
+    comment = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The comment is too long: 4,000 characters at most."},
+    )

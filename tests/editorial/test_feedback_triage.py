@@ -2,6 +2,7 @@
 to the board as a re-review. ``services.feedback_mark_valid`` marks the report and opens the
 re-review in one transaction; the admin offers it as a button and as a list action."""
 
+import datetime
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Feedback, FeedbackKind, FeedbackStatus
 from articles.services import revision_draft_for_edit
@@ -311,3 +313,24 @@ def test_two_chairs_marking_one_report_at_once_open_one_re_review(approved, chai
     assert "already triaged" in sorted(outcomes)[0]
     assert Submission.objects.filter(kind=SubmissionKind.RE_REVIEW).count() == 1
     assert AuditEntry.objects.filter(action="feedback.mark_valid").count() == 1
+
+
+@pytest.mark.parametrize("action", ["mark_valid", "mark_invalid", "mark_answered"])
+def test_the_bulk_actions_record_when_each_item_was_triaged(client, published, chair, action):
+    questions = [
+        file_feedback(published, kind=FeedbackKind.QUESTION, message=f"Which dose? ({n})")
+        for n in range(2)
+    ]
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Feedback.objects.filter(pk__in=[q.pk for q in questions]).update(updated_at=long_ago)
+    client.force_login(chair)
+
+    client.post(
+        reverse("admin:articles_feedback_changelist"),
+        {"action": action, "_selected_action": [q.pk for q in questions]},
+    )
+
+    for question in questions:
+        question.refresh_from_db()
+        assert question.status != FeedbackStatus.NEW
+        assert question.updated_at > long_ago + datetime.timedelta(days=29)

@@ -1,0 +1,97 @@
+"""What the editorial admins share: the read-only audit trail and outbox fields, and the
+mixins for records nobody edits and for objects outside a reviewer's reach."""
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+
+from editorial import selectors
+
+NOTIFICATIONS_SHOWN = 50
+
+
+def render_audit_trail(article_id):
+    """The article's audit trail, newest first, as HTML for a read-only admin field."""
+    entries = selectors.article_audit_trail(article_id)
+    return render_to_string("admin/editorial/_audit_trail.html", {"entries": entries})
+
+
+def render_notifications(*, changelist_filter, **about):
+    """The outbox rows about one object, newest first, as HTML for a read-only admin field;
+    one query whatever their number."""
+    if not any(obj is not None and obj.pk for obj in about.values()):
+        return "—"  # an object being added has none
+    notifications = selectors.notifications_about(**about, limit=NOTIFICATIONS_SHOWN)
+    return render_to_string(
+        "admin/editorial/_notifications.html",
+        {
+            "notifications": notifications,
+            "shown": NOTIFICATIONS_SHOWN,
+            "changelist_url": reverse("admin:editorial_notification_changelist")
+            + f"?{changelist_filter}",
+        },
+    )
+
+
+def button_urls(admin_view, model_name, buttons):
+    """One admin URL ``<pk>/<name>/`` per button view, named
+    ``editorial_<model_name>_<name>``. The views themselves accept only POST: a button
+    changes state, so a GET must not."""
+    return [
+        path(
+            f"<int:pk>/{name}/",
+            admin_view(view),
+            name=f"editorial_{model_name}_{name.replace('-', '_')}",
+        )
+        for name, view in buttons.items()
+    ]
+
+
+class ReadOnlyAdminMixin:
+    """Records nobody edits in the admin (decisions, the audit log, the outbox): those who
+    may view them only read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NotificationsFieldMixin:
+    """The ``notifications`` field only for those who may read the outbox (the chair): the
+    rows name other people's addresses."""
+
+    def _without_notifications(self, request, fields):
+        if request.user.has_perm("editorial.view_notification"):
+            return fields
+        return [name for name in fields if name != "notifications"]
+
+    def get_fields(self, request, obj=None):
+        return self._without_notifications(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._without_notifications(request, super().get_readonly_fields(request, obj))
+
+
+class NotFoundForOthersMixin:
+    """An object outside ``get_queryset`` (someone else's work) is 404, not the admin's
+    usual redirect to the index."""
+
+    def _object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such object.")
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)

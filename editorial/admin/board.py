@@ -1,0 +1,105 @@
+"""The board: members with their open load, and conflict-of-interest declarations, which
+are declared and revoked through the editorial services (which audit them). Registered here
+on subclasses of ``reviewers.admin``'s base classes: ``reviewers`` knows nothing of the
+workflow."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+
+from editorial import services
+from editorial.errors import NotPermitted, WorkflowError
+from editorial.models import ASSIGNMENT_OPEN_STATES
+from editorial.roles import is_chair
+from reviewers import admin as board_admin
+from reviewers.models import BoardMember, ConflictOfInterest
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(board_admin.BoardMemberAdmin):
+    # Who chairs and the open load are the workflow's, so their columns are added here.
+    list_display = [
+        "display_name",
+        "credentials",
+        "is_active",
+        "is_chair",
+        "open_load",
+        "max_open_assignments",
+    ]
+    list_filter = ["is_active", "is_chair", "specialties"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_count=Count(
+                    "assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES)
+                )
+            )
+        )
+
+    @admin.display(description="open reviews", ordering="open_count")
+    def open_load(self, obj):
+        return obj.open_count
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(board_admin.ConflictOfInterestAdmin):
+    """Members declare their own conflicts (the chair may for anyone). Declaring and
+    revoking go through ``editorial.services``, which audit them; nothing is deleted."""
+
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_chair(request.user):
+            return queryset
+        return queryset.filter(member__user_id=request.user.pk)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.form.Meta.fields)
+        if obj is not None:
+            return [*fields, "declared_at", "revoked_at"]
+        return fields if is_chair(request.user) else fields[1:]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Checked here rather than in has_add_permission, which every admin page asks.
+        if not is_chair(request.user) and not hasattr(request.user, "board_member"):
+            raise PermissionDenied("Only board members declare conflicts of interest.")
+        return super().add_view(request, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and not is_chair(request.user):
+            form.base_fields.pop("member", None)  # a fresh class per call: safe to change
+            form.default_member = getattr(request.user, "board_member", None)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        member = form.cleaned_data.get("member") or request.user.board_member
+        kind = form.cleaned_data["kind"]
+        try:
+            conflict = services.conflict_declare(
+                member=member,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **{kind: form.cleaned_data[kind]},
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from error
+        # The admin goes on to log and redirect with the object it built; give it the row.
+        obj.pk, obj.member, obj.declared_at = conflict.pk, conflict.member, conflict.declared_at
+
+    @admin.action(description="Revoke the selected declarations")
+    def revoke(self, request, queryset):
+        for conflict in queryset.filter(revoked_at__isnull=True):
+            try:
+                services.conflict_revoke(conflict=conflict, actor=request.user)
+            except WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Revoked: {conflict}.")

@@ -1,0 +1,30 @@
+"""Decisions: read-only; a reviewer sees their own, the chair everyone's."""
+
+from django.contrib import admin
+
+from editorial.admin._common import ReadOnlyAdminMixin
+from editorial.models import Decision
+from editorial.roles import is_chair
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "submission", "outcome", "created_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["assignment__reviewer", "submission__article", "submission__revision"]
+    readonly_fields = [
+        "assignment",
+        "submission",
+        "revision",
+        "outcome",
+        "comment",
+        "confirmed_no_conflict",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_chair(request.user):
+            return queryset
+        return queryset.filter(assignment__reviewer__user_id=request.user.pk)
