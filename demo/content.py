@@ -1,14 +1,7 @@
-"""The demo as data: ``demo/data`` read into plain structures, and checked.
-
-``people.toml`` (the shared password, accounts, board members, conflicts of interest),
-``topics.toml``, ``policy.toml`` and ``references.toml`` are TOML. Each article is one
-Markdown file in ``articles/`` (replayed in file-name order) with TOML front matter between
-``+++`` lines: slug, topic, authors, title, summary, the keys of its references (their
-order numbers them: the first is [1]), related questions and its workflow ``steps``. The
-reader's answer follows the front matter; the plain-language version, if any, follows a
-``<!-- plain-language version -->`` line. A step with ``content`` names a file in
-``articles/revisions/`` of the same shape whose front matter and text change the article:
-fields it leaves out stay as they were.
+"""The demo as data: ``demo/data`` read into plain structures, and checked before any of
+it is written. The files' format is described in ``demo/data/README.md``: TOML for
+people, topics, policy and references; one Markdown file per article, with TOML front
+matter between ``+++`` lines, and a file per later revision.
 """
 
 import tomllib
@@ -98,24 +91,35 @@ def load_demo(data_dir=None):
     people = _toml(data_dir / "people.toml")
     references = _toml(data_dir / "references.toml")
     articles_dir = data_dir / "articles"
-    return Demo(
-        password=people["password"],
-        author=people["author"],
-        users=people["users"],
-        board=people["board"],
-        conflicts=people.get("conflicts", []),
-        topics=_toml(data_dir / "topics.toml")["topics"],
-        policy_text=_toml(data_dir / "policy.toml")["text"],
-        articles=[
-            _article(path, articles_dir, references) for path in sorted(articles_dir.glob("*.md"))
-        ],
-    )
-
-
-def _toml(path):
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        return Demo(
+            password=people["password"],
+            author=people["author"],
+            users=people["users"],
+            board=people["board"],
+            conflicts=people.get("conflicts", []),
+            topics=_toml(data_dir / "topics.toml")["topics"],
+            policy_text=_toml(data_dir / "policy.toml")["text"],
+            articles=[
+                _article(path, articles_dir, references)
+                for path in sorted(articles_dir.glob("*.md"))
+            ],
+        )
+    except KeyError as error:
+        raise DemoError(f"{data_dir}: a file lacks the key {error}") from error
+
+
+def _read(path):
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DemoError(f"{path}: {error}") from error
+
+
+def _toml(path, text=None):
+    try:
+        return tomllib.loads(_read(path) if text is None else text)
+    except tomllib.TOMLDecodeError as error:
         raise DemoError(f"{path}: {error}") from error
 
 
@@ -123,7 +127,7 @@ def _article(path, articles_dir, references):
     front, body, patient_body = _markdown(path)
     missing = [key for key in ("slug", "topic", "authors", "title", "summary") if key not in front]
     if missing:
-        raise DemoError(f"{path}: front matter lacks {', '.join(missing)}")
+        raise DemoError(f"{path}: the front matter lacks {', '.join(missing)}")
     first = Content(
         title=front["title"],
         summary=front["summary"],
@@ -165,18 +169,11 @@ def _revised(previous, path, references):
 def _markdown(path):
     """The front matter, the answer and the plain-language version (``None`` if the file
     has no such section) of the Markdown file at ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DemoError(f"{path}: {error}") from error
-    opening, _, rest = text.partition(FRONT_MATTER + "\n")
+    opening, _, rest = _read(path).partition(FRONT_MATTER + "\n")
     front, found, text = rest.partition("\n" + FRONT_MATTER + "\n")
     if opening or not found:
         raise DemoError(f"{path}: no front matter between {FRONT_MATTER} lines at the top")
-    try:
-        front = tomllib.loads(front)
-    except tomllib.TOMLDecodeError as error:
-        raise DemoError(f"{path}: front matter: {error}") from error
+    front = _toml(path, front)
     body, found, patient_body = text.partition(PLAIN_LANGUAGE)
     return front, _section(body), _section(patient_body) if found else None
 
