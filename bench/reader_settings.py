@@ -6,9 +6,11 @@ import tempfile
 from pathlib import Path
 
 from config.settings.production import *  # noqa: F403
-from config.settings.production import CACHES
+from config.settings.production import CACHES, INSTALLED_APPS
 
 ROOT_URLCONF = "bench.reader_urls"
+# The benchmark seeds the demo, which production settings leave out.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # The cache is shared with whatever else uses this Redis database: keep to our own keys.
 CACHES["default"]["KEY_PREFIX"] = "bench-reader"
 # Seeding the demo queues notifications; none may reach a real broker or mailbox.

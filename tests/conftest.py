@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from articles.services import revision_draft_for_edit
@@ -51,6 +52,13 @@ def _set_audit_triggers(*, enabled):
     with connection.cursor() as cursor:
         for trigger in AUDIT_TRIGGERS:
             cursor.execute(f"ALTER TABLE editorial_auditentry {verb} TRIGGER {trigger}")
+
+
+@pytest.fixture
+def seeded_demo(db):
+    """The demo of ``make run`` (``manage.py seed_demo``), seeded inside this test's
+    transaction. ``tests/demo`` overrides it with one seeding its tests share."""
+    call_command("seed_demo", force=True, verbosity=0)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Development: the embedded default of `make run` (SQLite, no Redis needed)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env
+from config.settings.base import BASE_DIR, INSTALLED_APPS, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
@@ -11,3 +11,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock up front, so two writers serialize
     # instead of failing with "database is locked" halfway through a service.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+# The demo (`manage.py seed_demo`) exists in development and tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

@@ -28,8 +28,9 @@ def post(client, url, data=None):
     return client.post(url, {**(data or {}), "csrfmiddlewaretoken": token})
 
 
-def test_the_chair_assigns_two_by_suggestion_both_approve_and_the_article_is_approved():
-    call_command("seed_demo", force=True, verbosity=0)
+def test_the_chair_assigns_two_by_suggestion_both_approve_and_the_article_is_approved(
+    seeded_demo,
+):
     article = Article.objects.get(slug=CELIAC)
     submission = article.submissions.get(state=SubmissionState.SUBMITTED)
     chair = signed_in(get_user_model().objects.get(username="chair"))

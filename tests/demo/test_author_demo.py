@@ -4,7 +4,6 @@ the seeded draft from draft to submitted, guided by the pages alone."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
@@ -13,14 +12,16 @@ from editorial.models import Submission, SubmissionState
 pytestmark = pytest.mark.django_db
 
 DRAFT_SLUG = "magnesium-nocturnal-leg-cramps"
+# The demo author's articles whose newest submission the board is reading: the editor
+# refuses them with 409 (withdraw first); every other page of every article opens.
+IN_REVIEW = {
+    "iron-testing-restless-legs-syndrome",  # approved, its update under review
+    "celiac-disease-iron-b12-testing",  # submitted
+    "metformin-vitamin-b12-deficiency",  # under review
+}
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--force", verbosity=0)
-
-
-def test_the_demo_author_takes_the_seeded_draft_to_submitted(client, demo):
+def test_the_demo_author_takes_the_seeded_draft_to_submitted(client, seeded_demo):
     response = client.post(
         reverse("login"), {"username": "author", "password": "imprimatur-demo"}, follow=True
     )
@@ -48,11 +49,19 @@ def test_the_demo_author_takes_the_seeded_draft_to_submitted(client, demo):
     assert submission.submitted_by.username == "author"
 
 
-def test_every_demo_article_of_the_author_opens_in_every_workspace_page(client, demo):
+def test_every_demo_article_of_the_author_opens_in_every_workspace_page(client, seeded_demo):
     client.login(username="author", password="imprimatur-demo")
-    articles = Article.objects.filter(authors__username="author")
-    assert articles.count() >= 5
-    for article in articles:
-        for name in ("detail", "edit", "preview", "diff"):
-            response = client.get(reverse(f"author:{name}", kwargs={"pk": article.pk}))
-            assert response.status_code in (200, 409), (article.slug, name)
+    articles = Article.objects.filter(authors__username="author").order_by("slug")
+    assert len(articles) == 9
+    assert {article.slug for article in articles} >= IN_REVIEW
+    statuses = {
+        (article.slug, name): client.get(
+            reverse(f"author:{name}", kwargs={"pk": article.pk})
+        ).status_code
+        for article in articles
+        for name in ("detail", "edit", "preview", "diff")
+    }
+    assert statuses == {
+        (slug, name): 409 if name == "edit" and slug in IN_REVIEW else 200
+        for slug, name in statuses
+    }

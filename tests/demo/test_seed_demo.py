@@ -1,0 +1,105 @@
+"""The demo as ``make run`` seeds it: approvals went through the board's assignments and
+decisions (issue 3), the reviewers' queues have open work (one review overdue), a conflict
+is declared, the chair is the chair by group and wrote the policy through the audited
+service, and running seed_demo again changes nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, Revision
+from editorial.models import (
+    Assignment,
+    AssignmentState,
+    AuditEntry,
+    Decision,
+    DecisionOutcome,
+    EditorialPolicy,
+    Submission,
+    SubmissionState,
+)
+from editorial.roles import CHAIR_GROUP, is_chair
+from reviewers.models import ConflictOfInterest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approvals_went_through_two_reviewers_decisions(seeded_demo):
+    article = Article.objects.get(slug="vitamin-b12-deficiency-restless-legs")
+    approvals = Decision.objects.filter(
+        submission__article=article, outcome=DecisionOutcome.APPROVE
+    ).select_related("assignment__reviewer__user")
+    assert sorted(d.assignment.reviewer.user.username for d in approvals) == [
+        "reviewer1",
+        "reviewer2",
+    ]
+    assert [r["name"] for r in article.reviewed_by] == ["Dr. Priya Raman", "Dr. Tomás Ferreira"]
+    approval = AuditEntry.objects.get(article=article, action="submission.approve")
+    assert approval.data["quorum"] == 2
+
+
+def test_the_queues_have_open_work_one_review_overdue(seeded_demo):
+    open_by_reviewer = {}
+    for assignment in Assignment.objects.open().with_due().select_related("reviewer__user"):
+        open_by_reviewer.setdefault(assignment.reviewer.user.username, []).append(assignment)
+    assert set(open_by_reviewer) >= {"reviewer1", "reviewer2", "reviewer3", "chair"}
+    overdue = [a for a in Assignment.objects.open().with_due() if a.is_overdue]
+    assert len(overdue) == 1
+    assert overdue[0].state == AssignmentState.ACCEPTED
+    assert overdue[0].reviewer.user.username == "reviewer2"
+
+
+def test_a_conflict_is_declared_and_respected(seeded_demo):
+    conflict = ConflictOfInterest.objects.get()
+    assert conflict.member.user.username == "reviewer3"
+    assert not Assignment.objects.filter(
+        reviewer=conflict.member, submission__article__authors=conflict.author
+    ).exists()
+
+
+def test_every_article_is_in_its_state(seeded_demo):
+    newest = {
+        slug: Submission.objects.filter(article__slug=slug).order_by("-pk").first()
+        for slug in Article.objects.values_list("slug", flat=True)
+    }
+    assert {slug: s and s.state for slug, s in newest.items()} == {
+        "vitamin-b12-deficiency-restless-legs": SubmissionState.APPROVED,
+        "iron-testing-restless-legs-syndrome": SubmissionState.UNDER_REVIEW,
+        "acid-suppressants-vitamin-b12-deficiency": SubmissionState.APPROVED,
+        "celiac-disease-iron-b12-testing": SubmissionState.SUBMITTED,
+        "metformin-vitamin-b12-deficiency": SubmissionState.UNDER_REVIEW,
+        "ferritin-threshold-iron-deficiency": SubmissionState.CHANGES_REQUESTED,
+        "ginkgo-biloba-dementia-prevention": SubmissionState.REJECTED,
+        "aspirin-primary-prevention-over-70": SubmissionState.WITHDRAWN,
+        "magnesium-nocturnal-leg-cramps": None,
+    }
+    iron = Article.objects.get(slug="iron-testing-restless-legs-syndrome")
+    assert iron.published_revision.number == 1
+    assert iron.revisions.count() == 2
+
+
+def test_the_chair_is_the_chair_by_group_and_wrote_the_policy_through_the_service(
+    seeded_demo,
+):
+    chair = get_user_model().objects.get(username="chair")
+    assert list(chair.groups.values_list("name", flat=True)) == [CHAIR_GROUP]
+    assert is_chair(chair)
+    policy = EditorialPolicy.load()
+    assert policy.policy_text.startswith("## How our articles are reviewed")
+    assert f"at least **{policy.quorum} reviewers**" in policy.policy_text
+    entry = AuditEntry.objects.get(action="policy.update")
+    assert entry.actor == chair
+    assert entry.data == {"changes": {"policy_text": {"changed": True}}}
+
+
+def test_running_it_again_changes_nothing(seeded_demo):
+    def snapshot():
+        return {
+            model.__name__: model.objects.count()
+            for model in (get_user_model(), Article, Revision, Assignment, Decision, AuditEntry)
+        } | {"policy": EditorialPolicy.load().policy_text}
+
+    seeded = snapshot()
+    call_command("seed_demo", force=True, verbosity=0)
+    assert snapshot() == seeded
+    call_command("verify_audit")
