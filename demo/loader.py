@@ -124,8 +124,6 @@ def _board(demo, users, topics):
                 "display_name": spec["display_name"],
                 "credentials": spec["credentials"],
                 "bio": spec["bio"],
-                # Delete this one line with the field: the chair's group makes the chair.
-                "is_chair": spec["username"] == demo.chair,
             },
         )
         member.specialties.add(*(topics[slug] for slug in spec["specialties"]))

@@ -7,6 +7,7 @@ migration 0003 created them first.
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 CHAIR_GROUP = "Board chair"
 # The one test of "is this person the chair": permissions and chair emails both use it.
@@ -89,10 +90,18 @@ def is_chair(user):
     return user.has_perm(CHAIR_PERMISSION)
 
 
-def chairs():
-    """The active chairs with an email address: everyone ``is_chair`` is true for."""
-    return (
-        get_user_model()
-        .objects.with_perm(CHAIR_PERMISSION, is_active=True, include_superusers=True)
-        .exclude(email="")
+def chair_users():
+    """The active users ``is_chair`` is true for."""
+    return get_user_model().objects.with_perm(
+        CHAIR_PERMISSION, is_active=True, include_superusers=True
     )
+
+
+def chairs():
+    """The chairs to email: ``chair_users`` with an address."""
+    return chair_users().exclude(email="")
+
+
+def chairing():
+    """An annotation for board members: whether the member's user is a chair."""
+    return Exists(chair_users().filter(pk=OuterRef("user_id")))

@@ -34,7 +34,7 @@ from editorial.models import (
     Submission,
     SubmissionState,
 )
-from editorial.roles import is_chair
+from editorial.roles import chairing, is_chair
 from reviewers.models import BoardMember, ConflictOfInterest
 
 # --- Who sees what in the admin ---------------------------------------------------------
@@ -223,7 +223,8 @@ def _board_members():
         BoardMember.objects.select_related("user")
         .prefetch_related("specialties")
         .annotate(
-            open_load=Count("assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES))
+            open_load=Count("assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES)),
+            chairing=chairing(),
         )
         .order_by("display_name")
     )
@@ -285,7 +286,7 @@ def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments
         )
     # Between equals, members before the chair: the chair reviews when nobody else can.
     suggestions.sort(
-        key=lambda s: (not s.specialty_match, s.load, s.member.is_chair, s.member.display_name)
+        key=lambda s: (not s.specialty_match, s.load, s.member.chairing, s.member.display_name)
     )
     return suggestions, excluded
 

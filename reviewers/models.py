@@ -30,9 +30,6 @@ class BoardMember(models.Model):
     wants_daily_digest = models.BooleanField(
         default=True, help_text="A morning email listing this member's open reviews."
     )
-    is_chair = models.BooleanField(
-        default=False, help_text="Chairs the board: assigns reviewers and receives escalations."
-    )
 
     objects = BoardMemberQuerySet.as_manager()
 

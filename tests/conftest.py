@@ -69,7 +69,7 @@ def author(db):
 @pytest.fixture
 def chair(db):
     user = ChairFactory(username="chair")
-    BoardMemberFactory(user=user, display_name="Dr. Chair", slug="dr-chair", is_chair=True)
+    BoardMemberFactory(user=user, display_name="Dr. Chair", slug="dr-chair")
     return user
 
 

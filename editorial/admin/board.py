@@ -10,9 +10,26 @@ from django.db.models import Count, Q
 from editorial import services
 from editorial.errors import NotPermitted, WorkflowError
 from editorial.models import ASSIGNMENT_OPEN_STATES
-from editorial.roles import is_chair
+from editorial.roles import chairing, is_chair
 from reviewers import admin as board_admin
 from reviewers.models import BoardMember, ConflictOfInterest
+
+
+class ChairFilter(admin.SimpleListFilter):
+    """Chairs are the members in the "Board chair" group (``editorial.roles``)."""
+
+    title = "chairs the board"
+    parameter_name = "chair"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(chairing=True)
+        if self.value() == "no":
+            return queryset.filter(chairing=False)
+        return queryset
 
 
 @admin.register(BoardMember)
@@ -22,11 +39,11 @@ class BoardMemberAdmin(board_admin.BoardMemberAdmin):
         "display_name",
         "credentials",
         "is_active",
-        "is_chair",
+        "chair",
         "open_load",
         "max_open_assignments",
     ]
-    list_filter = ["is_active", "is_chair", "specialties"]
+    list_filter = ["is_active", ChairFilter, "specialties"]
 
     def get_queryset(self, request):
         return (
@@ -35,9 +52,14 @@ class BoardMemberAdmin(board_admin.BoardMemberAdmin):
             .annotate(
                 open_count=Count(
                     "assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES)
-                )
+                ),
+                chairing=chairing(),
             )
         )
+
+    @admin.display(description="chairs the board", boolean=True, ordering="chairing")
+    def chair(self, obj):
+        return obj.chairing
 
     @admin.display(description="open reviews", ordering="open_count")
     def open_load(self, obj):
