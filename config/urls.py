@@ -5,7 +5,7 @@ from django.urls import include, path
 from articles import views as article_views
 from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
-from config.views import healthz
+from config.views import favicon, healthz
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
@@ -21,5 +21,6 @@ urlpatterns = [
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
