@@ -16,6 +16,11 @@ from editorial.signing import checkpoints, keys, records, verification
 from editorial.signing.canonical import CANONICALIZATION, canonical_bytes
 
 CHECKPOINTS_PER_PAGE = 50
+OUTCOME_WORDS = {
+    DecisionOutcome.APPROVE: "approved",
+    DecisionOutcome.REQUEST_CHANGES: "requested changes",
+    DecisionOutcome.REJECT: "recommended rejection",
+}
 
 
 def _canonical_response(document):
@@ -87,12 +92,11 @@ def verify_review(request, slug, revision):
         expect["content_hash"] = known.content_hash
     checks = verification.verify_document(document, expect=expect)
     record = document["record"]
-    outcomes = dict(DecisionOutcome.choices)
     decisions = [
         {
             **decision,
             "when": datetime.datetime.fromisoformat(decision["decided_at"]),
-            "outcome_label": outcomes.get(decision["outcome"], decision["outcome"]),
+            "outcome_label": OUTCOME_WORDS.get(decision["outcome"], decision["outcome"]),
         }
         for decision in record["decisions"]
     ]

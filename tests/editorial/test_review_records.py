@@ -24,34 +24,18 @@ from editorial.models import (
 )
 from editorial.signing import checkpoints, keys
 from reviewers.models import BoardMember
+from tests.editorial import test_quorum
 
 pytestmark = pytest.mark.django_db
+# The quorum tests' board (three reviewers, accepted) and their way of deciding.
+board = test_quorum.board
+decide = test_quorum.decide
 SCRIPT = settings.BASE_DIR / "scripts" / "verify_review_record.py"
 
 
 @pytest.fixture
-def board(submitted, members, chair):
-    """Two reviewers invited and accepted: the submission is under review."""
-    assignments = []
-    for member in members[:2]:
-        assignment = services.assignment_create(submission=submitted, reviewer=member, actor=chair)
-        assignments.append(services.assignment_accept(assignment=assignment, actor=member.user))
-    return assignments
-
-
-def decide(assignment, outcome=DecisionOutcome.APPROVE, comment=""):
-    return services.assignment_decide(
-        assignment=assignment,
-        actor=assignment.reviewer.user,
-        outcome=outcome,
-        comment=comment,
-        confirmed_no_conflict=True,
-    )
-
-
-@pytest.fixture
 def quorum_approved(board):
-    for assignment in board:
+    for assignment in board[:2]:
         decide(assignment)
     return board[0].submission
 
