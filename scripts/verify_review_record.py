@@ -120,6 +120,9 @@ def verify(document, keys, *, revision=None, slug=None):
     if not proof:
         lines.append((True, "no inclusion proof yet (no checkpoint covers the approval)"))
         return lines
+    if proof.get("error"):
+        lines.append((False, f"inclusion proof: {proof['error']}"))
+        return lines
     try:
         checkpoint = proof["checkpoint"]["checkpoint"]
         check_signature(checkpoint, proof["checkpoint"]["signature"], keys)

@@ -125,7 +125,11 @@ def inclusion_proof(sequence):
         return None
     _, hashes = log_leaves(upto=newest.tree_size)
     if len(hashes) != newest.tree_size:
-        return None  # the log lost entries; the record's verification will say so
+        return {
+            "error": f"the audit log has {len(hashes)} of the {newest.tree_size} entries "
+            f"that checkpoint {newest.number} covers: entries were removed",
+            "checkpoint": as_json(newest),
+        }
     return {
         "leaf_index": sequence - 1,
         "tree_size": newest.tree_size,
@@ -138,6 +142,8 @@ def inclusion_proof(sequence):
 def verify_inclusion(proof, *, sequence, entry_hash, keyring):
     """``None`` if ``proof`` shows audit entry ``sequence`` with ``entry_hash`` under a
     validly signed checkpoint; otherwise the reason."""
+    if proof.get("error"):
+        return proof["error"]
     published = proof.get("checkpoint") or {}
     body = published.get("checkpoint")
     if not isinstance(body, dict):

@@ -84,7 +84,15 @@ def review_record(request, slug, revision=None):
 
 @require_GET
 def verify_review(request, slug, revision):
-    article, signed = _signed_record(slug, revision)
+    article = get_object_or_404(Article, slug=slug)
+    signed = records.find(article=article, revision_number=revision)
+    if signed is None:
+        approved = article.review_records.filter(revision__number=revision).first()
+        if approved is None:
+            raise Http404("No approval of this article and revision.")
+        # Approved before records were signed: say so rather than show a bare 404.
+        context = {"article": article, "approved": approved, "revision": revision}
+        return render(request, "editorial/verify_review_unsigned.html", context, status=404)
     document = records.as_document(signed)
     known = article.revisions.filter(number=revision).only("content_hash").first()
     expect = {"slug": slug, "revision": revision}

@@ -12,6 +12,7 @@ import pytest
 import rfc8785
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
 
 from editorial import services
@@ -302,3 +303,24 @@ def test_the_independent_script_canonicalizes_as_rfc8785_does():
         "10": 9007199254740991,
     }
     assert verifier.jcs(sample).encode() == rfc8785.dumps(sample)
+
+
+def test_a_record_whose_approval_was_cut_from_the_log_fails_the_audit_check(
+    approved, client, disable_trigger
+):
+    checkpoints.write_checkpoint()
+    disable_trigger("editorial_auditentry", "audit_no_update_delete")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM editorial_auditentry WHERE sequence = 3")
+
+    with pytest.raises(CommandError, match="audit log: the audit log has 2 of the 3 entries"):
+        call_command("verify_record", approved.article.slug)
+    page = client.get(f"/articles/{approved.article.slug}/review-record/1/").content.decode()
+    assert "Does not verify." in page and "Audit log: failed." in page
+
+
+def test_an_approval_from_before_signing_is_explained_not_a_bare_404(approved, client):
+    SignedReviewRecord.objects.all().delete()
+    response = client.get(f"/articles/{approved.article.slug}/review-record/1/")
+    assert response.status_code == 404
+    assert "before we began signing our review records" in response.content.decode()
