@@ -324,3 +324,17 @@ def test_an_approval_from_before_signing_is_explained_not_a_bare_404(approved, c
     response = client.get(f"/articles/{approved.article.slug}/review-record/1/")
     assert response.status_code == 404
     assert "before we began signing our review records" in response.content.decode()
+
+
+def test_a_key_used_outside_its_validity_is_named_by_both_verifiers(served_record, tmp_path):
+    document, keys_path = served_record
+    published = json.loads(keys_path.read_text())
+    published["keys"][0]["valid_from"] = "2099-01-01T00:00:00+00:00"
+    keys_path.write_text(json.dumps(published))
+    path = save(tmp_path, "record.json", document)
+
+    with pytest.raises(CommandError, match="key validity: signed at .* outside the key's validity"):
+        call_command("verify_record", str(path), "--keys", str(keys_path))
+    result = run_script(path, keys_path)
+    assert result.returncode == 1
+    assert "FAIL key was NOT valid when the record was signed" in result.stdout
