@@ -27,6 +27,7 @@ from editorial.models import (
 from editorial.signing import checkpoints, keys
 from editorial.signing.canonical import CANONICALIZATION, canonical_bytes
 from editorial.signing.checkpoints import utc
+from reviewers.models import BoardMember
 
 RECORD_TYPE = "imprimatur.review-record/v1"
 OVERRIDE_ACTIONS = (AuditAction.SUBMISSION_OVERRIDE_APPROVE,)
@@ -48,6 +49,15 @@ def decision_entry(decision):
         "decided_at": utc(decision.created_at),
         "revision": decision.revision.number,
     }
+
+
+def _printed_name(user):
+    """Who approved, as the public may read it: a board member's printed name, else the
+    user's full name; never a login name (the audit entry's label has that)."""
+    if user is None:
+        return "the editorial system"
+    member = BoardMember.objects.filter(user=user).only("display_name").first()
+    return member.display_name if member else (user.get_full_name() or "an editor")
 
 
 def _audit_entries(submission, approval_entry):
@@ -87,7 +97,7 @@ def build_record(*, submission, entry, review_record, signed_at):
         "approved_at": utc(review_record.approved_at),
         "approval": {
             "action": entry.action,
-            "by": entry.actor_label,
+            "by": _printed_name(entry.actor),
             "override": override,
             "override_reason": entry.comment if override else None,
             "re_review": review_record.is_re_review,

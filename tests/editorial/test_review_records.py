@@ -338,3 +338,9 @@ def test_a_key_used_outside_its_validity_is_named_by_both_verifiers(served_recor
     result = run_script(path, keys_path)
     assert result.returncode == 1
     assert "FAIL key was NOT valid when the record was signed" in result.stdout
+
+
+def test_the_record_names_the_approver_by_printed_name_never_by_login(approved):
+    record = json.loads(SignedReviewRecord.objects.get().document)
+    assert record["approval"]["by"] == "Dr. Chair"
+    assert "chair" not in json.dumps(record).replace("Dr. Chair", "")
