@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles import diffs, page_cache, selectors
+from articles import diffs, page_cache, selectors, text
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
 from articles.models import FeedbackKind, Revision
@@ -32,9 +32,12 @@ SEARCH_MAX_LENGTH = 200
 
 @require_GET
 def article_list(request):
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    topic_slug = request.GET.get("topic", "").strip()
+    query = text.search_query(request.GET.get("q", "")[:SEARCH_MAX_LENGTH])
+    asked_topic = request.GET.get("topic", "").strip()
+    topic_slug = text.slug_or_empty(asked_topic)
     articles = selectors.search_published(query=query, topic_slug=topic_slug)
+    if asked_topic and not topic_slug:  # not a slug (?topic=%00): no such topic
+        articles = articles.none()
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for article in page.object_list:
