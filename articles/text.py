@@ -10,7 +10,9 @@ control character must never take a feed or an email down with it.
 import re
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 # C0 and C1 control characters (tab, line feed and carriage return included), and the
 # Unicode line and paragraph separators: none belongs in a one-line field.
@@ -89,3 +91,43 @@ def slug_or_empty(value):
     """``value`` if it can be a slug; otherwise the empty string (``?topic=%00``)."""
     value = (value or "").strip()
     return value if _SLUG_RE.match(value) else ""
+
+
+class NormalisedCharField(forms.CharField):
+    """A form field whose text is stored in NFC, whatever the browser sent."""
+
+    def to_python(self, value):
+        return nfc(super().to_python(value))
+
+
+class SingleLineField(NormalisedCharField):
+    """Questions, names, sources: one line, no control characters."""
+
+    default_validators = [validate_single_line]
+
+
+class TitleField(NormalisedCharField):
+    """A title: one line, and no bidirectional overrides."""
+
+    default_validators = [validate_title]
+
+
+class MultiLineField(NormalisedCharField):
+    """Bodies and comments: line breaks and tabs, no other control characters."""
+
+    default_validators = [validate_multiline]
+
+
+class CleanTextAdminMixin:
+    """For model admins: plain text fields become single-line fields, text areas refuse
+    control characters, and both are stored in NFC. Fields with choices and the
+    specialised char fields (slug, email, URL) keep their own form fields."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if not db_field.choices:
+            if type(db_field) is models.CharField:
+                title = db_field.name == "title"
+                kwargs.setdefault("form_class", TitleField if title else SingleLineField)
+            elif type(db_field) is models.TextField:
+                kwargs.setdefault("form_class", MultiLineField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -141,6 +141,9 @@ LOGGING = {
 }
 
 OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
+# A notification that fails this many times (or once, with a permanent error) is marked
+# failed with its reason, shown in the admin, and no longer re-queued.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 # How often each web process asks the shared cache whether reader pages changed: a change
 # made in one process reaches the cached pages of the others at most this late.
 READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
