@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import diffs, page_cache, selectors, text
+from articles.client_ip import client_ip
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
 from articles.models import FeedbackKind, Revision
@@ -116,16 +117,14 @@ def article_detail(request, slug):
     response["Cache-Control"] = "no-cache"
     if chosen:
         response.set_cookie(
-            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+            AUDIENCE_COOKIE,
+            audience,
+            max_age=AUDIENCE_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,  # Secure wherever the session cookie is
         )
     return response
-
-
-def _client_address(request):
-    # REMOTE_ADDR is the proxy's address behind one; the deployment's proxy should set it
-    # (gunicorn --forwarded-allow-ips). Trusting X-Forwarded-For here would let anyone
-    # pick their own rate-limit bucket.
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,7 +137,7 @@ def article_feedback(request, slug):
     status = 200
     if request.method == "POST":
         form = FeedbackForm(request.POST)
-        limited = feedback_rate_limited(address=_client_address(request))
+        limited = feedback_rate_limited(address=client_ip(request))
         if form.is_bot():  # pretend it worked; file nothing
             return _see_thanks(slug)
         if limited:

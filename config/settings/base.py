@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes
 from environment variables (see README "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_fsm",
+    "axes",
     "articles",
     "reviewers",
     "editorial",
@@ -40,7 +42,32 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in protection (django-axes), the same for the admin and the author sign-in: after
+# AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
+# address is locked out for the cool-off, even with the right password. Attempts and
+# lockouts are recorded in the database (the chair reads them in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip_for_axes"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many reverse proxies of ours stand in front of the app (nginx: 1). The client's
+# address is read from X-Forwarded-For that many hops from the right; 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password-reset requests, per client address and per account (email), per hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+RATE_LIMIT_KEY_PREFIX = ""
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
