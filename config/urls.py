@@ -6,6 +6,7 @@ from articles import views as article_views
 from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
 from config.views import healthz
+from editorial.views.two_factor import two_factor_enrol, two_factor_verify
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
@@ -21,5 +22,7 @@ urlpatterns = [
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
     path("healthz", healthz, name="healthz"),
+    path("admin/two-factor/", two_factor_verify, name="two_factor_verify"),
+    path("admin/two-factor/enrol/", two_factor_enrol, name="two_factor_enrol"),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "reviewers",
     "editorial",
@@ -42,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "editorial.views.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -66,6 +71,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Two-factor authentication for staff (django-otp): with this on, reviewers, the chair and
+# superusers enrol an authenticator app on their first admin sign-in and give a code (or a
+# recovery code) at every sign-in. Production turns it on.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Sign-in protection (django-axes), the same for the admin and the author sign-in: after
 # AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
