@@ -207,9 +207,12 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 # made in one process reaches the cached pages of the others at most this late.
 READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
 
+# How often beat runs the sweep; /healthz and the chair's admin index turn red when the last
+# sweep is more than two intervals old.
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60)
 CELERY_BEAT_SCHEDULE = {
     "editorial-sweep": {
         "task": "editorial.tasks.sweep",
-        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60),
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
 }

@@ -21,6 +21,7 @@ from editorial.models.submissions import (
     SubmissionQuerySet,
     SubmissionState,
 )
+from editorial.models.sweeps import SweepRun
 
 __all__ = [
     "ASSIGNMENT_OPEN_STATES",
@@ -38,6 +39,7 @@ __all__ = [
     "EditorialPolicy",
     "Notification",
     "NotificationKind",
+    "SweepRun",
     "NotificationQuerySet",
     "Submission",
     "SubmissionKind",
