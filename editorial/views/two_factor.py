@@ -11,6 +11,7 @@ import base64
 import binascii
 
 from django import forms
+from django.contrib import admin
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -97,10 +98,16 @@ def two_factor_enrol(request):
             return render(
                 request,
                 "editorial/two_factor/recovery_codes.html",
-                {"codes": codes, "next": _next(request), "title": "Your recovery codes"},
+                {
+                    **admin.site.each_context(request),
+                    "codes": codes,
+                    "next": _next(request),
+                    "title": "Your recovery codes",
+                },
             )
         form.add_error("code", "That code is not right: check the time on your phone and retry.")
     context = {
+        **admin.site.each_context(request),
         "form": form,
         "secret": _base32(device),
         "config_url": device.config_url,
@@ -134,7 +141,12 @@ def two_factor_verify(request):
                 otp_login(request, device)
                 return HttpResponseRedirect(_next(request))
         form.add_error("code", "That code is not right, or was used already.")
-    context = {"form": form, "next": _next(request), "title": "Two-factor authentication"}
+    context = {
+        **admin.site.each_context(request),
+        "form": form,
+        "next": _next(request),
+        "title": "Two-factor authentication",
+    }
     return render(
         request, "editorial/two_factor/verify.html", context, status=400 if form.errors else 200
     )
