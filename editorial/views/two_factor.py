@@ -11,8 +11,8 @@ import base64
 import binascii
 
 from django import forms
-from django.contrib import admin
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction

@@ -29,9 +29,7 @@ def age(run, **delta):
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now() - timedelta(**delta))
 
 
-def test_healthz_shows_the_last_sweep_and_turns_red_when_it_is_two_intervals_old(
-    client, settings
-):
+def test_healthz_shows_the_last_sweep_and_turns_red_when_it_is_two_intervals_old(client, settings):
     settings.SWEEP_INTERVAL_SECONDS = 900
     body = client.get("/healthz").json()
     assert body["sweep"] == "not run yet" and body["last_sweep"] is None
