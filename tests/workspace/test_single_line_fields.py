@@ -66,3 +66,15 @@ def test_text_is_stored_in_nfc(signed_in, topic):
     revision = Article.objects.get().revisions.get()
     assert revision.title == "Café au lait: safe?" and revision.summary == "Né [1]."
     assert Reference.objects.get().source == "Société"
+
+
+def test_a_topic_name_with_a_line_break_is_refused_in_the_admin(admin_client):
+    from articles.models import Topic
+
+    response = admin_client.post(
+        "/admin/articles/topic/add/",
+        {"name": "Sleep\nBcc: x", "slug": "sleep", "re_review_months": ""},
+    )
+    assert response.status_code == 200
+    assert SINGLE_LINE_MESSAGE in response.content.decode()
+    assert not Topic.objects.filter(slug="sleep").exists()
