@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from articles import selectors
 from articles.presentation import plain_summary
+from articles.text import printable
 
 FEED_SIZE = 30
 
@@ -34,10 +35,11 @@ class ArticleFeed(Feed):
         return selectors.published_articles()[:FEED_SIZE]
 
     def item_title(self, article):
-        return article.published_revision.title
+        # XML cannot carry control characters; titles stored before validation may.
+        return printable(article.published_revision.title)
 
     def item_description(self, article):
-        return plain_summary(article.published_revision.summary, 600)
+        return printable(plain_summary(article.published_revision.summary, 600))
 
     def item_link(self, article):
         return article.get_absolute_url()
@@ -55,4 +57,4 @@ class ArticleFeed(Feed):
         return article.last_reviewed_at
 
     def item_categories(self, article):
-        return [article.topic.name]
+        return [printable(article.topic.name)]

@@ -7,6 +7,7 @@ from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
 from config.views import favicon, healthz
 from editorial.views import transparency
+from editorial.views.two_factor import two_factor_enrol, two_factor_verify
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
@@ -40,5 +41,7 @@ urlpatterns = [
     path("accounts/", include("workspace.account_urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("admin/two-factor/", two_factor_verify, name="two_factor_verify"),
+    path("admin/two-factor/enrol/", two_factor_enrol, name="two_factor_enrol"),
     path("admin/", admin.site.urls),
 ]

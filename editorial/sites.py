@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from editorial.roles import is_chair
+from editorial.sweep import sweep_health
 
 
 class BoardAuthenticationForm(AdminAuthenticationForm):
@@ -37,5 +38,6 @@ class EditorialAdminSite(admin.AdminSite):
             **(extra_context or {}),
             "is_chair": is_chair(request.user),
             "board_member": member,
+            "sweep": sweep_health() if is_chair(request.user) else None,
         }
         return super().index(request, extra_context)

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -52,6 +54,13 @@ def _set_audit_triggers(*, enabled):
     with connection.cursor() as cursor:
         for trigger in AUDIT_TRIGGERS:
             cursor.execute(f"ALTER TABLE editorial_auditentry {verb} TRIGGER {trigger}")
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_buckets(settings):
+    """Rate-limit counters live in the shared test Redis for up to an hour: each test
+    counts in buckets of its own."""
+    settings.RATE_LIMIT_KEY_PREFIX = f"{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

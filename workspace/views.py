@@ -12,16 +12,18 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
+from articles.client_ip import client_ip
 from articles.diffs import compare_revisions
 from articles.presentation import audience_from, reader_context
 from articles.services import article_create
+from articles.throttle import rate_limited
 from editorial.errors import WorkflowError
 from editorial.models import SubmissionState
 from editorial.services import article_save_draft
@@ -338,3 +340,24 @@ class SignInView(LoginView):
     next_page = reverse_lazy("author:dashboard")
     # The auth views put the request's host in ``site_name``; the pages show ours.
     extra_context = {"site_name": settings.SITE_NAME}
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """Django's password reset, with requests limited per client address and per account
+    (the email asked for): over either limit the form says so (429) and sends nothing."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limits = (
+            ("reset-address", client_ip(self.request), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
+            ("reset-account", email, settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT),
+        )
+        if any(
+            rate_limited(bucket=bucket, key=key, limit=limit, window_seconds=3600)
+            for bucket, key, limit in limits
+        ):
+            form.add_error(
+                None, "Too many password-reset requests. Please wait an hour and try again."
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

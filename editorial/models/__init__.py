@@ -23,6 +23,7 @@ from editorial.models.submissions import (
     SubmissionQuerySet,
     SubmissionState,
 )
+from editorial.models.sweeps import SweepRun
 
 __all__ = [
     "ASSIGNMENT_OPEN_STATES",
@@ -41,6 +42,7 @@ __all__ = [
     "EditorialPolicy",
     "Notification",
     "NotificationKind",
+    "SweepRun",
     "NotificationQuerySet",
     "SignedReviewRecord",
     "SigningKey",

@@ -79,7 +79,10 @@ def test_password_reset_by_email_in_text_and_html(client, writer, settings):
         set_url, {"new_password1": "a-new-long-secret-9", "new_password2": "a-new-long-secret-9"}
     )
     assert response["Location"] == reverse("password_reset_complete")
-    assert client.login(username="writer", password="a-new-long-secret-9")
+    signed_in = client.post(
+        reverse("login"), {"username": "writer", "password": "a-new-long-secret-9"}
+    )
+    assert signed_in["Location"] == reverse("author:dashboard")
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
