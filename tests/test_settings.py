@@ -4,10 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,20 +18,6 @@ def _manage(*args, **env):
         text=True,
         timeout=60,
     )
-
-
-@pytest.fixture(scope="module")
-def key_file(tmp_path_factory):
-    """A signing key for production settings, as an operator would provide one."""
-    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
-    path.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return str(path)
 
 
 def test_production_refuses_to_start_without_a_secret_key():

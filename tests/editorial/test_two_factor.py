@@ -97,7 +97,7 @@ def test_authors_are_not_asked(client, author):
     assert client.get("/author/").status_code == 200
 
 
-def test_production_requires_it():
+def test_production_requires_it(key_file):
     result = subprocess.run(
         [
             sys.executable,
@@ -111,6 +111,7 @@ def test_production_requires_it():
             **__import__("os").environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "SIGNING_KEY_FILE": key_file,
         },
         capture_output=True,
         text=True,
