@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reviewers.urls")),
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
+    path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

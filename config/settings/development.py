@@ -14,3 +14,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The demo (`manage.py seed_demo`) exists in development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+
+# Webhook endpoints on this machine (a receiver on 127.0.0.1) are allowed here only.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)
