@@ -13,6 +13,7 @@ from editorial.errors import WorkflowError
 from editorial.models import OPEN_STATES, EditorialPolicy
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
+from editorial.webhooks import outbox as webhook_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class SweepResult:
     digests_claimed: int = 0
     outbox_resent: int = 0
     queued: list = field(default_factory=list, repr=False)
+    webhooks_queued: list = field(default_factory=list, repr=False)
 
     def summary(self):
         return (
@@ -37,7 +39,8 @@ class SweepResult:
             f"(+{self.reminders_superseded} superseded), "
             f"escalations: {self.escalations_claimed}, "
             f"digests: {self.digests_claimed}, "
-            f"unsent notifications re-queued: {self.outbox_resent}"
+            f"unsent notifications re-queued: {self.outbox_resent}, "
+            f"webhook deliveries due: {len(self.webhooks_queued)}"
         )
 
 
@@ -69,6 +72,15 @@ def resend_stale_outbox(now, result):
     result.queued.extend(stale)
 
 
+def queue_due_webhooks(now, result):
+    """Webhook deliveries whose retry is due (or whose queueing after commit was lost)."""
+    result.webhooks_queued.extend(
+        webhook_outbox.due(now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+
+
 def run_sweep(*, now=None):
     """One sweep. Returns a ``SweepResult``; ``result.queued`` lists outbox rows that the
     caller must send (the Celery task queues them; the command sends them itself)."""
@@ -79,4 +91,5 @@ def run_sweep(*, now=None):
     claims.sweep_reminders(now=now, policy=policy, result=result)
     digests.sweep_digests(now=now, result=result)
     resend_stale_outbox(now, result)
+    queue_due_webhooks(now, result)
     return result

@@ -1,6 +1,6 @@
 """The process: the editorial policy, submissions with their state machine, assignments and
-decisions, the append-only hash-chained audit log, and the notification outbox. Import from
-``editorial.models``; the modules below are its parts."""
+decisions, the append-only hash-chained audit log, the notification outbox and webhook
+deliveries. Import from ``editorial.models``; the modules below are its parts."""
 
 from editorial.models.assignments import (
     ASSIGNMENT_OPEN_STATES,
@@ -21,6 +21,7 @@ from editorial.models.submissions import (
     SubmissionQuerySet,
     SubmissionState,
 )
+from editorial.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ASSIGNMENT_OPEN_STATES",
@@ -43,4 +44,6 @@ __all__ = [
     "SubmissionKind",
     "SubmissionQuerySet",
     "SubmissionState",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

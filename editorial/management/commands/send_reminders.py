@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from editorial.notifications import delivery
 from editorial.sweep import run_sweep
+from editorial.webhooks import delivery as webhook_delivery
 
 
 class Command(BaseCommand):
@@ -30,5 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Emails sent: {sent}, already handled: {skipped}, failed: {failed}")
         )
+        for delivery_id in result.webhooks_queued:
+            webhook_delivery.webhook_send(delivery_id)
         if failed:
             raise SystemExit(1)
