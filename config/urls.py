@@ -6,6 +6,7 @@ from articles import views as article_views
 from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
 from config.views import healthz
+from editorial.views import calendar as calendar_views
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
@@ -21,6 +22,12 @@ urlpatterns = [
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
     path("api/", include("api.urls")),
+    path(
+        "calendar/<str:token>/reviews.ics",
+        calendar_views.member_calendar,
+        name="calendar_reviews",
+    ),
+    path("calendar/<str:token>/board.ics", calendar_views.board_calendar, name="calendar_board"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

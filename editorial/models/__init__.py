@@ -11,6 +11,7 @@ from editorial.models.assignments import (
     DecisionOutcome,
 )
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
+from editorial.models.calendar import CalendarToken
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
 from editorial.models.submissions import (
@@ -34,6 +35,7 @@ __all__ = [
     "AuditEntry",
     "AuditLogImmutable",
     "AuditQuerySet",
+    "CalendarToken",
     "Decision",
     "DecisionOutcome",
     "EditorialPolicy",
