@@ -14,9 +14,10 @@ from editorial.webhooks import addresses
 
 class WebhookEndpointForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
-        choices=AuditAction.choices,
+        choices=[(action.value, f"{action.label} ({action.value})") for action in AuditAction],
         widget=forms.CheckboxSelectMultiple,
-        help_text="The audit actions this endpoint receives.",
+        help_text="The audit actions this endpoint receives; the part in brackets is the "
+        "event's type in the payload.",
     )
 
     class Meta:

@@ -68,9 +68,9 @@ def check(url, *, resolve=socket.getaddrinfo):
         if kind == "loopback" and allow_loopback:
             continue
         if kind:
+            where = parts.hostname if parts.hostname == address else f"{parts.hostname} ({address})"
             raise UnsafeAddress(
-                f"{parts.hostname} is a {kind} address ({address}): webhooks are sent to "
-                "public addresses only."
+                f"{where} is a {kind} address: webhooks are sent to public addresses only."
             )
     if parts.scheme == "http" and not (
         allow_loopback and all(_kind(ipaddress.ip_address(a)) == "loopback" for a in addresses)

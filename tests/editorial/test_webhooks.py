@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
@@ -126,7 +127,7 @@ def test_a_redirect_is_not_followed(under_review, chair, receiver, approve):
         ("https://169.254.169.254/latest/meta-data", "link-local address"),
         ("https://192.168.0.10/hook", "private address"),
         ("https://127.0.0.1/hook", "loopback address"),
-        ("https://localhost/hook", "loopback address"),
+        ("https://localhost/hook", "is a loopback address"),
         ("https://[::1]/hook", "loopback address"),
         ("https://[::ffff:10.0.0.1]/hook", "private address"),
         ("ftp://example.org/hook", "must start with https://"),
@@ -154,7 +155,7 @@ def test_an_endpoint_that_now_leads_to_a_private_address_is_refused_at_delivery(
     settings.WEBHOOK_ALLOW_LOOPBACK = False
     approve(under_review)
     row = WebhookDelivery.objects.get(endpoint=hook)
-    assert row.last_error.startswith("Refused: 127.0.0.1 is a loopback address")
+    assert row.last_error.startswith("Refused: 127.0.0.1 is a loopback address:")
     assert receiver.requests == []
 
 
@@ -179,3 +180,19 @@ def test_a_reviewer_cannot_see_the_webhooks(client, members):
     client.force_login(members[0].user)
     assert client.get(reverse("admin:editorial_webhookendpoint_changelist")).status_code == 403
     assert client.get(reverse("admin:editorial_webhookdelivery_changelist")).status_code == 403
+
+
+def test_the_readmes_ten_lines_of_python_verify_a_real_delivery(under_review, approve, receiver):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("## Webhooks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(code, namespace)  # noqa: S102 - our own README
+    hook = endpoint(receiver.url)
+    approve(under_review)
+    [request] = receiver.requests
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    verify = namespace["verify"]
+    assert verify(hook.secret, headers, request["body"])
+    assert not verify(hook.secret, headers, request["body"] + b" ")
+    assert not verify(endpoint(receiver.url).secret, headers, request["body"])
