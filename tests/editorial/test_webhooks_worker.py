@@ -2,8 +2,6 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -12,7 +10,7 @@ from editorial import services
 from editorial.actions import AuditAction
 from editorial.models import WebhookDelivery, WebhookEndpoint
 from editorial.webhooks import delivery
-from tests.realservices import ROOT, manage_env, wait_for
+from tests.realservices import manage_env, start_worker_process, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -42,30 +40,6 @@ def test_a_real_worker_retries_after_a_500_and_a_timeout_then_delivers_once(
         Webhook(hook.secret).verify(request["body"], request["headers"])
 
 
-def _worker(env):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def test_a_worker_killed_mid_send_leads_to_one_more_attempt_with_the_same_id(
     under_review, chair, receiver, settings
 ):
@@ -84,7 +58,7 @@ def test_a_worker_killed_mid_send_leads_to_one_more_attempt_with_the_same_id(
     settings.WEBHOOK_CLAIM_LEASE_SECONDS = 2
     receiver.script = [("sleep", 30)]
     subscribe(receiver.url)
-    first = _worker(env)
+    first = start_worker_process(env)
     second = None
     try:
         services.submission_approve(submission=under_review, actor=chair)
@@ -95,7 +69,7 @@ def test_a_worker_killed_mid_send_leads_to_one_more_attempt_with_the_same_id(
         assert row.claimed_at is not None and row.delivered_at is None
         assert delivery.webhook_send(row.pk) == (None, None), "the dead worker's claim holds"
 
-        second = _worker(env)
+        second = start_worker_process(env)
         assert wait_for(lambda: _lease_over(row), timeout=10)
         for _ in range(2):  # two sweeps: the second finds nothing left to send
             sweep.delay()
