@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
@@ -16,6 +16,19 @@ from api.serializers import (
     TopicSerializer,
 )
 from articles import selectors as article_selectors
+
+
+# What every endpoint may answer besides its 200 (documented in the schema).
+ERRORS = {
+    304: OpenApiResponse(description="Not modified since the ETag or date given."),
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="An unknown query parameter (the answer lists the allowed ones), a "
+        "malformed cursor or date: each bad parameter with what is wrong.",
+    ),
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="A wrong or revoked API key."),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Rate limit reached; see Retry-After."),
+}
 
 
 class PublicView:
@@ -39,6 +52,7 @@ class PublicView:
 
 
 @extend_schema(
+    responses={200: ArticleSummarySerializer(many=True), **ERRORS},
     parameters=[
         OpenApiParameter("topic", str, description="A topic's slug."),
         OpenApiParameter(
@@ -47,7 +61,7 @@ class PublicView:
             description="ISO 8601 date or date-time, not in the future.",
         ),
         OpenApiParameter("q", str, description="Full-text search of the question and answer."),
-    ]
+    ],
 )
 class ArticleList(PublicView, generics.ListAPIView):
     """Approved articles (and, where the editorial policy publishes them, articles in
@@ -72,6 +86,7 @@ class ArticleList(PublicView, generics.ListAPIView):
         return selectors.attach_revisions(page)
 
 
+@extend_schema(responses={200: ArticleDetailSerializer, 404: None, **ERRORS})
 class ArticleDetail(PublicView, generics.RetrieveAPIView):
     """One article: both audiences' text as rendered HTML and as Markdown, its references
     with DOI and PMID, related questions and the facts of its review."""
@@ -86,6 +101,7 @@ class ArticleDetail(PublicView, generics.RetrieveAPIView):
         return article
 
 
+@extend_schema(responses={200: TopicSerializer(many=True), **ERRORS})
 class TopicList(PublicView, generics.ListAPIView):
     serializer_class = TopicSerializer
     pagination_class = None
@@ -94,6 +110,7 @@ class TopicList(PublicView, generics.ListAPIView):
         return selectors.topics()
 
 
+@extend_schema(responses={200: BoardMemberSerializer(many=True), **ERRORS})
 class BoardList(PublicView, generics.ListAPIView):
     """The active members of the Medical Advisory Board."""
 
@@ -104,6 +121,7 @@ class BoardList(PublicView, generics.ListAPIView):
         return selectors.active_board()
 
 
+@extend_schema(responses={200: PolicySerializer, **ERRORS})
 class Policy(PublicView, generics.RetrieveAPIView):
     """The editorial policy readers are shown."""
 

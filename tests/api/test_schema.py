@@ -42,6 +42,12 @@ def test_every_endpoint_answers_as_the_schema_describes(client):
         OAS30Validator({**described["schema"], "components": spec["components"]}).validate(
             response.json()
         )
+        documented = spec["paths"][path]["get"]["responses"]
+        refused = client.get(url, {"no_such_filter": "1"})
+        assert refused.status_code == 400 and "400" in documented, url
+        again = client.get(url, headers={"if-none-match": response["ETag"]})
+        assert again.status_code == 304 and "304" in documented, url
+    assert "404" in spec["paths"]["/api/v1/articles/{slug}/"]["get"]["responses"]
 
 
 def test_the_docs_page_is_served_from_our_own_static_files(client):
