@@ -118,6 +118,14 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     patient = serializers.SerializerMethodField()
     references = ReferenceSerializer(source="shown_revision.references.all", many=True)
     related = RelatedSerializer(many=True)
+    review_record_url = serializers.SerializerMethodField(
+        help_text="The signed review record of the live approval; null while pending."
+    )
+
+    def get_review_record_url(self, article) -> str | None:
+        if article.published_revision_id is None:
+            return None
+        return absolute(reverse("review_record", kwargs={"slug": article.slug}))
 
     @extend_schema_field(AudienceTextSerializer)
     def get_professional(self, article):

@@ -17,7 +17,6 @@ from api.serializers import (
 )
 from articles import selectors as article_selectors
 
-
 # What every endpoint may answer besides its 200 (documented in the schema).
 ERRORS = {
     304: OpenApiResponse(description="Not modified since the ETag or date given."),

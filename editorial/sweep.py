@@ -13,6 +13,7 @@ from editorial.errors import WorkflowError
 from editorial.models import OPEN_STATES, EditorialPolicy
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
+from editorial.signing import checkpoints
 from editorial.webhooks import outbox as webhook_outbox
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class SweepResult:
     escalations_claimed: int = 0
     digests_claimed: int = 0
     outbox_resent: int = 0
+    checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
     webhooks_queued: list = field(default_factory=list, repr=False)
 
@@ -40,7 +42,8 @@ class SweepResult:
             f"escalations: {self.escalations_claimed}, "
             f"digests: {self.digests_claimed}, "
             f"unsent notifications re-queued: {self.outbox_resent}, "
-            f"webhook deliveries due: {len(self.webhooks_queued)}"
+            f"webhook deliveries due: {len(self.webhooks_queued)}, "
+            f"audit log: {self.checkpoint}"
         )
 
 
@@ -92,4 +95,5 @@ def run_sweep(*, now=None):
     digests.sweep_digests(now=now, result=result)
     resend_stale_outbox(now, result)
     queue_due_webhooks(now, result)
+    result.checkpoint = checkpoints.sweep_checkpoint(now=now)
     return result

@@ -1,6 +1,7 @@
 """The process: the editorial policy, submissions with their state machine, assignments and
-decisions, the append-only hash-chained audit log, the notification outbox and webhook
-deliveries. Import from ``editorial.models``; the modules below are its parts."""
+decisions, the append-only hash-chained audit log with its signed checkpoints, signed
+review records and the keys that sign them, the notification outbox and webhook deliveries.
+Import from ``editorial.models``; the modules below are its parts."""
 
 from editorial.models.assignments import (
     ASSIGNMENT_OPEN_STATES,
@@ -14,6 +15,7 @@ from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, 
 from editorial.models.calendar import CalendarToken
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
+from editorial.models.signing import AuditCheckpoint, SignedReviewRecord, SigningKey
 from editorial.models.submissions import (
     OPEN_STATES,
     REVIEWABLE_STATES,
@@ -32,6 +34,7 @@ __all__ = [
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentState",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditLogImmutable",
     "AuditQuerySet",
@@ -42,6 +45,8 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationQuerySet",
+    "SignedReviewRecord",
+    "SigningKey",
     "Submission",
     "SubmissionKind",
     "SubmissionQuerySet",

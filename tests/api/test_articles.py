@@ -132,6 +132,7 @@ def test_the_detail_has_both_audiences_references_related_and_review_facts(clien
     assert [row["slug"] for row in body["related"]] == ["iron"]
     assert [r["name"] for r in body["review"]["reviewers"]] == ["Dr. Reviewer 1", "Dr. Reviewer 2"]
     assert body["review"]["next_review_due"] == article.next_review_due.isoformat()
+    assert body["review_record_url"].endswith(f"/articles/{article.slug}/review-record.json")
 
 
 def test_a_draft_or_unknown_slug_is_404(client):

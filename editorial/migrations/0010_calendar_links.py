@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0008_webhooks'),
+        ('editorial', '0009_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
