@@ -65,6 +65,15 @@ def search_published(*, query="", topic_slug=""):
     )
 
 
+def matching_revisions(query):
+    """Revisions whose text matches the reader's words, as a filter value for
+    ``...revision_id__in`` (PostgreSQL full-text search through the stored vectors; the
+    public API uses it for ``q``). None on other databases: match substrings there."""
+    if connection.vendor != "postgresql":
+        return None
+    return RawSQL(_MATCHING_REVISIONS, [query])
+
+
 def topics_with_published_articles():
     return Topic.objects.filter(articles__published_revision__isnull=False).distinct()
 

@@ -12,4 +12,5 @@ from editorial.admin import (  # noqa: F401 - imported to register the model adm
     outbox,
     policy,
     submissions,
+    webhooks,
 )
