@@ -116,12 +116,30 @@ def build():
     Feedback.objects.filter(pk=question.pk).update(
         created_at=at(3), updated_at=at(4), status=FeedbackStatus.ANSWERED
     )
-    # The re-review horizon: published articles due -1, 10, 45, 80 and 200 days from today.
+    # The re-review horizon, which is as of the real today: published articles due -1, 10,
+    # 45, 80 and 200 days from it.
+    today = timezone.localdate()
     for offset in (-1, 10, 45, 80, 200):
         revision = RevisionFactory(article=ArticleFactory(topic=topic))
         Article.objects.filter(pk=revision.article_id).update(
             published_revision=revision,
             review_status=ReviewStatus.APPROVED,
-            next_review_due=TODAY + datetime.timedelta(days=offset),
+            next_review_due=today + datetime.timedelta(days=offset),
         )
     return {"topic": topic, "other_topic": other_topic, "raman": raman, "okafor": okafor, **rows}
+
+
+def build_more():
+    """More of the same kind of rows, to show that the query count does not grow."""
+    topic = TopicFactory(slug="hematology")
+    reviewer = BoardMemberFactory()
+    _assignment(reviewer, topic, invited=at(2), responded=at(3), completed=at(9))
+    _assignment(
+        reviewer,
+        topic,
+        invited=at(2),
+        responded=at(5),
+        state=AssignmentState.DECLINED,
+        review_due=None,
+        close_reason="On leave",
+    )
