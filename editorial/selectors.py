@@ -21,7 +21,7 @@ from articles.diffs import compare_revisions, has_changes
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
 from editorial.eligibility import why_ineligible
-from editorial.insights.aggregates import Percentile, days, elapsed
+from editorial.insights.aggregates import Percentiles, days, elapsed
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
     REVIEWABLE_STATES,
@@ -227,9 +227,9 @@ def _board_members():
         .prefetch_related("specialties")
         .annotate(
             open_load=Count("assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES)),
-            median_review=Percentile(
+            median_review=Percentiles(
                 elapsed("assignments__completed_at", "assignments__responded_at"),
-                0.5,
+                (0.5,),
                 filter=Q(assignments__state=AssignmentState.COMPLETED),
             ),
             chairing=chairing(),
@@ -298,7 +298,7 @@ def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments
             continue
         match = any(topic.pk == article.topic_id for topic in member.specialties.all())
         spare = member.max_open_assignments - member.open_load
-        turnaround = days(getattr(member, "median_review", None))
+        turnaround = days((getattr(member, "median_review", None) or [None])[0])
         load = f"{member.open_load} of {member.max_open_assignments} open reviews"
         fit = f"Specialty: {article.topic.name}" if match else "No specialty match"
         suggestions.append(
