@@ -7,14 +7,14 @@ from xml.sax.saxutils import escape
 
 # Colour-blind-safe (Okabe–Ito) and with 3:1 contrast against white.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-WIDTH = 640
-LABEL_WIDTH = 220
-VALUE_WIDTH = 56
-BAR_HEIGHT = 14
+WIDTH = 480
+LABEL_WIDTH = 170
+VALUE_WIDTH = 50
+BAR_HEIGHT = 16
 BAR_GAP = 4
-GROUP_GAP = 12
+GROUP_GAP = 14
 TOP = 8
-LEGEND_ROW = 20
+LEGEND_ROW = 22
 
 
 def _number(value):
@@ -23,7 +23,7 @@ def _number(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _truncate(text, limit=34):
+def _truncate(text, limit=22):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -34,32 +34,31 @@ def bar_chart(*, chart_id, title, description, categories, series, unit=""):
     largest = max(values, default=0) or 1
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     group_height = len(series) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + GROUP_GAP
-    legend_height = LEGEND_ROW if len(series) > 1 else 0
+    legend_height = LEGEND_ROW * len(series) if len(series) > 1 else 0
     height = TOP + legend_height + max(1, len(categories)) * group_height + TOP
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="insights-chart"'
         f' viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet"'
-        f' aria-labelledby="{title_id} {desc_id}" font-family="sans-serif" font-size="12">',
+        f' aria-labelledby="{title_id} {desc_id}" font-family="sans-serif" font-size="14">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
-    if legend_height:
-        x = LABEL_WIDTH
+    if legend_height:  # one line per series: long names never overlap
         for index, (name, _) in enumerate(series):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            y = TOP + index * LEGEND_ROW
             parts.append(
-                f'<rect x="{x}" y="{TOP}" width="12" height="12" fill="{colour}"/>'
-                f'<text x="{x + 16}" y="{TOP + 10}">{escape(name)}</text>'
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="14" height="14" fill="{colour}"/>'
+                f'<text x="{LABEL_WIDTH + 20}" y="{y + 12}">{escape(name)}</text>'
             )
-            x += 24 + 7 * len(name)
     if not categories:
         parts.append(f'<text x="0" y="{TOP + 14}">No data in this period.</text>')
     y = TOP + legend_height
     for row, category in enumerate(categories):
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 3}" text-anchor="end">'
-            f"{escape(_truncate(str(category)))}</text>"
+            f"<title>{escape(str(category))}</title>{escape(_truncate(str(category)))}</text>"
         )
         for index, (name, column) in enumerate(series):
             value = column[row]
