@@ -71,14 +71,12 @@ class Percentiles(Aggregate):
     def as_sqlite(self, compiler, connection, **extra_context):
         connection.ensure_connection()
         connection.connection.create_aggregate("imprimatur_percentiles", 2, _SQLitePercentiles)
-        return super().as_sql(
-            compiler,
-            connection,
-            function="imprimatur_percentiles",
-            template="%(function)s(%(expressions)s, '%(fractions)s')",
-            fractions=json.dumps(list(self.fractions)),
-            **extra_context,
-        )
+        # The FILTER clause wraps ``template``, so the SQLite form goes on a copy.
+        clone = self.copy()
+        clone.function = "imprimatur_percentiles"
+        clone.template = "%(function)s(%(expressions)s, '%(fractions)s')"
+        extra_context["fractions"] = json.dumps(list(self.fractions))
+        return super(Percentiles, clone).as_sql(compiler, connection, **extra_context)
 
 
 class Seconds(Func):

@@ -142,3 +142,26 @@ def test_an_answer_just_after_local_midnight_belongs_to_the_local_day(data, sett
     assert in_utc.turnarounds["response"].count == 1
     assert dict(in_utc.months)[datetime.date(2026, 2, 1)]["response"].count == 1
     assert at(1) == timezone.make_aware(datetime.datetime(2026, 3, 1))
+
+
+def test_the_sqlite_demo_computes_the_same_percentiles():
+    """``make run`` uses SQLite: the aggregate registered there interpolates the same way."""
+    import json
+    import sqlite3
+
+    from editorial.insights.aggregates import _SQLitePercentiles
+
+    connection = sqlite3.connect(":memory:")
+    connection.create_aggregate("imprimatur_percentiles", 2, _SQLitePercentiles)
+    connection.execute("CREATE TABLE t (seconds REAL, kept INTEGER)")
+    connection.executemany(
+        "INSERT INTO t VALUES (?, ?)", [(6, 1), (0.5, 1), (3, 1), (1, 1), (2, 1), (100, 0)]
+    )
+    (result,) = connection.execute(
+        "SELECT imprimatur_percentiles(seconds, '[0.5, 0.9]') FILTER (WHERE kept = 1) FROM t"
+    ).fetchone()
+    assert json.loads(result) == [2, pytest.approx(4.8)]
+    (empty,) = connection.execute(
+        "SELECT imprimatur_percentiles(seconds, '[0.5]') FROM t WHERE kept = 2"
+    ).fetchone()
+    assert empty is None
