@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
+from common import measure_get, use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_insights"
 ARTICLES = 50_000
@@ -198,23 +198,6 @@ def _dossier_article(chair):
         )
 
 
-def _measure(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm up
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            sys.exit(f"GET {url} answered {response.status_code}")
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
-
-
 def main():
     use_own_database(DATABASE)
     _build()
@@ -240,7 +223,7 @@ def main():
         ("CSV of the per-reviewer table", "?range=365&csv=reviewers"),
     ]
     for label, query in cases:
-        median, p95, queries = _measure(client, url + query)
+        median, p95, queries, _ = measure_get(client, url + query, runs=RUNS)
         print(f"insights, {label:32} median {median:6.1f} ms  p95 {p95:6.1f} ms  {queries} queries")
     print(
         "A topic adds its lookup and a CSV skips the page's menu; no count grows with the "
