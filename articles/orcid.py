@@ -5,6 +5,7 @@ proves it is theirs, so pages label it self-reported."""
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -52,6 +53,13 @@ def orcid_url(value):
     return ORCID_URL + value if value else ""
 
 
+class OrcidFormField(forms.CharField):
+    """Accepts the bare iD or its URL (longer than the stored form) and normalizes it."""
+
+    def to_python(self, value):
+        return normalize_orcid(super().to_python(value))
+
+
 class OrcidField(models.CharField):
     """An optional ORCID iD, stored bare; the URL form is accepted and normalized."""
 
@@ -66,3 +74,6 @@ class OrcidField(models.CharField):
 
     def to_python(self, value):
         return normalize_orcid(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": OrcidFormField, "max_length": 60, **kwargs})

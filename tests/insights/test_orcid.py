@@ -102,3 +102,26 @@ def test_the_article_page_shows_and_emits_orcid_ids_as_same_as(client, author):
     ]
     same_as = [person.get("sameAs") for person in data["reviewedBy"]]
     assert same_as == ["https://orcid.org/0000-0002-1825-0097", None]
+
+
+def test_an_author_records_their_orcid_id_in_the_workspace(client, author):
+    client.force_login(author)
+    url = reverse("author:profile")
+    assert "My ORCID iD" in client.get(reverse("author:dashboard")).text
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {"orcid": "https://orcid.org/0000-0002-1694-233x"})
+
+    assert response.status_code == 302
+    assert AuthorProfile.objects.get(user=author).orcid == "0000-0002-1694-233X"
+
+
+def test_a_wrong_check_digit_is_a_form_error_and_changes_nothing(client, author):
+    AuthorProfile.objects.create(user=author, orcid="0000-0002-1825-0097")
+    client.force_login(author)
+
+    response = client.post(reverse("author:profile"), {"orcid": "0000-0002-1825-0098"})
+
+    assert response.status_code == 400
+    assert "does not match its check digit" in response.text
+    assert AuthorProfile.objects.get(user=author).orcid == "0000-0002-1825-0097"
