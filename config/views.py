@@ -6,7 +6,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ def _broker():
     finally:
         client.close()
     return "ok"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache

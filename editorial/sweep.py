@@ -13,6 +13,7 @@ from editorial.errors import WorkflowError
 from editorial.models import OPEN_STATES, EditorialPolicy
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
+from editorial.signing import checkpoints
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class SweepResult:
     escalations_claimed: int = 0
     digests_claimed: int = 0
     outbox_resent: int = 0
+    checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
 
     def summary(self):
@@ -37,7 +39,8 @@ class SweepResult:
             f"(+{self.reminders_superseded} superseded), "
             f"escalations: {self.escalations_claimed}, "
             f"digests: {self.digests_claimed}, "
-            f"unsent notifications re-queued: {self.outbox_resent}"
+            f"unsent notifications re-queued: {self.outbox_resent}, "
+            f"audit log: {self.checkpoint}"
         )
 
 
@@ -79,4 +82,5 @@ def run_sweep(*, now=None):
     claims.sweep_reminders(now=now, policy=policy, result=result)
     digests.sweep_digests(now=now, result=result)
     resend_stale_outbox(now, result)
+    result.checkpoint = checkpoints.sweep_checkpoint(now=now)
     return result

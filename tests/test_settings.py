@@ -4,6 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,6 +24,20 @@ def _manage(*args, **env):
     )
 
 
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory):
+    """A signing key for production settings, as an operator would provide one."""
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(path)
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check")
     assert result.returncode != 0
@@ -34,7 +52,17 @@ def test_production_refuses_to_start_without_a_broker():
     assert "REDIS_URL" in result.stderr
 
 
-def test_celery_defaults_to_the_same_settings_as_wsgi():
+def test_production_refuses_to_start_without_a_signing_key(tmp_path):
+    """Every approval is signed in its transaction: without the key none could happen."""
+    secret = secrets.token_urlsafe(50)
+    unset = _manage("check", SECRET_KEY=secret, SIGNING_KEY_FILE="")
+    missing = _manage("check", SECRET_KEY=secret, SIGNING_KEY_FILE=str(tmp_path / "none.pem"))
+    for result in (unset, missing):
+        assert result.returncode != 0
+        assert "SIGNING_KEY_FILE" in result.stderr
+
+
+def test_celery_defaults_to_the_same_settings_as_wsgi(key_file):
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     chosen = []
     for module in ("config.celery", "config.wsgi"):
@@ -42,7 +70,12 @@ def test_celery_defaults_to_the_same_settings_as_wsgi():
         result = subprocess.run(
             [sys.executable, "-c", code],
             cwd=ROOT,
-            env={**environment, "SECRET_KEY": "x", "REDIS_URL": "redis://127.0.0.1:6379/13"},
+            env={
+                **environment,
+                "SECRET_KEY": "x",
+                "REDIS_URL": "redis://127.0.0.1:6379/13",
+                "SIGNING_KEY_FILE": key_file,
+            },
             capture_output=True,
             text=True,
             timeout=60,
@@ -57,9 +90,14 @@ def test_the_image_runs_with_production_settings():
     assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
 
 
-def test_production_settings_pass_the_deploy_checklist():
+def test_production_settings_pass_the_deploy_checklist(key_file):
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50)
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SIGNING_KEY_FILE=key_file,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

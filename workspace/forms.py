@@ -313,3 +313,8 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Withdrawing is one click away from the submit button's place: ask once more.
+    confirm = forms.BooleanField(
+        label="Yes, take this version out of review",
+        error_messages={"required": "Tick the box to confirm you want to withdraw it."},
+    )

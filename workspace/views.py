@@ -101,6 +101,23 @@ class Workspace:
         return self.newest is not None and self.newest.is_open
 
     @property
+    def has_diff_base(self):
+        """Reviewers have seen an earlier version: "what changed" has something to show."""
+        return any(s.revision.number < self.revision.number for s in self.submissions)
+
+    @property
+    def version_state(self):
+        """What the newest version is, in words, beside its number."""
+        revision = self.revision
+        if revision.pk == self.article.published_revision_id:
+            return "published"
+        if not revision.is_locked:
+            return "draft"
+        if self.status.is_in_review:
+            return "with the board, read-only"
+        return "submitted, read-only"
+
+    @property
     def feedback_submission(self):
         """The submission whose reviewers' comments the author should see: the newest if
         the board asked for changes or rejected it, else the one it answered."""
@@ -178,6 +195,19 @@ def article_preview(request, pk):
         audience=audience_from(request.GET.get("audience")),
         preview=True,
     )
+    # The way back to the work, shown above the preview (the reader's template takes them
+    # as plain links: it knows nothing of the workspace).
+    context["preview_links"] = [
+        *(
+            []
+            if workspace.status.is_in_review
+            else [("Back to the editor", reverse("author:edit", args=[pk]))]
+        ),
+        (
+            "Checklist and submission" if workspace.can_submit else "Status and history",
+            reverse("author:detail", args=[pk]),
+        ),
+    ]
     response = render(request, "articles/detail.html", context)
     # A preview is not the published page: keep it out of search engines and caches.
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -227,7 +257,7 @@ def article_withdraw(request, pk):
     workspace = Workspace.load(_article_or_404(request, pk))
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not withdrawn: see the reason.")
+        messages.error(request, "Not withdrawn: see the form below.")
         return _render_detail(request, workspace, withdraw_form=form, status=400)
     try:
         commands.withdraw_from_review(

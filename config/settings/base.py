@@ -144,6 +144,11 @@ LOGGING = {
     },
 }
 
+# The Ed25519 private key (PEM) that signs review records and audit checkpoints. Production
+# refuses to start without it; development and tests create one on first use.
+SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default="")
+SIGNING_KEY_AUTOCREATE = False
+
 OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
 # How often each web process asks the shared cache whether reader pages changed: a change
 # made in one process reaches the cached pages of the others at most this late.

@@ -1,5 +1,6 @@
 """The process: the editorial policy, submissions with their state machine, assignments and
-decisions, the append-only hash-chained audit log, and the notification outbox. Import from
+decisions, the append-only hash-chained audit log with its signed checkpoints, signed
+review records and the keys that sign them, and the notification outbox. Import from
 ``editorial.models``; the modules below are its parts."""
 
 from editorial.models.assignments import (
@@ -13,6 +14,7 @@ from editorial.models.assignments import (
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
+from editorial.models.signing import AuditCheckpoint, SignedReviewRecord, SigningKey
 from editorial.models.submissions import (
     OPEN_STATES,
     REVIEWABLE_STATES,
@@ -30,6 +32,7 @@ __all__ = [
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentState",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditLogImmutable",
     "AuditQuerySet",
@@ -39,6 +42,8 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationQuerySet",
+    "SignedReviewRecord",
+    "SigningKey",
     "Submission",
     "SubmissionKind",
     "SubmissionQuerySet",
