@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from articles.models import Article, Revision
 from editorial.actions import COMMENTS_TO_AUTHORS, AuditAction
-from editorial.models import GENESIS_HASH, AuditEntry, Submission
+from editorial.models import GENESIS_HASH, AuditEntry, SignedReviewRecord, Submission
+from editorial.signing.records import as_document
+from editorial.signing.verification import verify_document
 
 DOSSIER_VERSION = 1
 OVERRIDE_ACTIONS = (AuditAction.SUBMISSION_OVERRIDE_APPROVE, AuditAction.SUBMISSION_OVERRIDE_REJECT)
@@ -106,6 +108,32 @@ def _submissions(article):
             }
         )
     return rows, comments
+
+
+def _signed_records(article):
+    """Each approval's signed review record (the e-signature of the board's decision), as
+    served at the article's review-record URL, with the outcome of verifying it against
+    the published keys and the newest checkpoint."""
+    rows = []
+    for signed in SignedReviewRecord.objects.filter(article=article).order_by("signed_at", "pk"):
+        document = as_document(signed)
+        checks = verify_document(document)
+        rows.append(
+            {
+                "revision": signed.revision_number,
+                "signed_at": _when(signed.signed_at),
+                "key_id": signed.key_id,
+                "signature": signed.signature,
+                "approval_sequence": signed.approval_sequence,
+                "approval_hash": signed.approval_hash,
+                "record": document["record"],
+                "verification": [
+                    {"check": c.name, "outcome": c.outcome, "detail": c.detail} for c in checks
+                ],
+                "verified": not any(c.failed for c in checks),
+            }
+        )
+    return rows
 
 
 def _audit(article):
@@ -199,6 +227,7 @@ def article_dossier(article, *, for_chair):
         "submissions": submissions,
         "comments_to_authors": comments_to_authors,
         "overrides": overrides,
+        "signed_review_records": _signed_records(article),
         "audit": audit,
         "audit_verification": verification,
     }

@@ -109,3 +109,21 @@ def test_the_command_writes_a_folder_of_dossiers_for_one_topic(tmp_path, approve
     assert "Dossiers: 100%" in capsys.readouterr().err
     with pytest.raises(Exception, match='No topic "nope"'):
         call_command("write_dossiers", str(tmp_path), "--topic", "nope")
+
+
+def test_the_dossier_carries_each_approvals_signed_record_and_its_verification(chair, approved):
+    from editorial.models import SignedReviewRecord
+
+    signed = SignedReviewRecord.objects.filter(article=approved.article)
+    assert signed.exists(), "an approval is signed in its transaction"
+    dossier = article_dossier(approved.article, for_chair=True)
+    rows = dossier["signed_review_records"]
+    assert len(rows) == signed.count()
+    for row, record in zip(rows, signed.order_by("signed_at", "pk"), strict=True):
+        assert row["signature"] == record.signature
+        assert row["verification"][0] == {
+            "check": "signature",
+            "outcome": "passed",
+            "detail": f"signed with the published Ed25519 key {record.key_id}",
+        }
+        assert row["verified"]
