@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from articles import selectors
 from articles.models import ReferenceKind, ReviewStatus
+from articles.orcid import orcid_url
 from articles.rendering import cited_numbers, render_markdown
 
 
@@ -109,6 +110,7 @@ def reader_context(
         "update_under_review": state == PageState.APPROVED and article.update_under_review,
         "tracker": _tracker(article, state),
         "reviewers": reviewers,
+        "author_orcids": selectors.author_orcids(article),
         "last_updated": last_updated,
         "audience": audience,
         "audience_choices": Audience.choices,
@@ -128,7 +130,12 @@ def reader_context(
         "meta_description": plain_summary(revision.summary),
     }
     context["json_ld"] = json_ld_script(
-        _json_ld(context, author_names=selectors.author_names(article), references=references)
+        _json_ld(
+            context,
+            author_names=selectors.author_names(article),
+            author_orcids=context["author_orcids"],
+            references=references,
+        )
     )
     return context
 
@@ -272,7 +279,14 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
-def _json_ld(context, *, author_names, references):
+def _person_ld(name, orcid):
+    person = {"@type": "Person", "name": name}
+    if orcid:
+        person["sameAs"] = orcid_url(orcid)  # self-reported: see articles.orcid
+    return person
+
+
+def _json_ld(context, *, author_names, author_orcids, references):
     """schema.org ``MedicalWebPage``. ``lastReviewed`` and ``reviewedBy`` only for
     approved content outside previews: nothing else has been reviewed."""
     article, revision = context["article"], context["revision"]
@@ -291,6 +305,7 @@ def _json_ld(context, *, author_names, references):
     if context["patient_available"]:
         audiences.append({"@type": "MedicalAudience", "audienceType": "Patient"})
     published = article.first_published_at or revision.locked_at or revision.created_at
+    orcid_by_name = {person["name"]: person["orcid"] for person in author_orcids}
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -309,7 +324,7 @@ def _json_ld(context, *, author_names, references):
         # same calendar day a reader sees under "Last updated".
         "datePublished": timezone.localtime(published).isoformat(),
         "dateModified": timezone.localtime(context["last_updated"]).isoformat(),
-        "author": [{"@type": "Person", "name": name} for name in author_names] or publisher,
+        "author": [_person_ld(name, orcid_by_name.get(name)) for name in author_names] or publisher,
         "publisher": publisher,
         "audience": audiences,
         "citation": [_citation_ld(ref) for ref in references],
@@ -328,6 +343,7 @@ def _json_ld(context, *, author_names, references):
                 },
                 "url": absolute(board_url(reviewer.get("slug", ""))),
                 "memberOf": board,
+                **({"sameAs": orcid_url(reviewer["orcid"])} if reviewer.get("orcid") else {}),
             }
             for reviewer in context["reviewers"]
         ] or board

@@ -196,7 +196,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step of a dossier PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # The Ed25519 private key (PEM) that signs review records and audit checkpoints. Production
