@@ -4,6 +4,8 @@ from environment variables (see README "Configuration")."""
 from pathlib import Path
 
 import environ
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -69,12 +71,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# A cache call must never hold a request hostage: short timeouts, no retries, and a
+# circuit breaker (config/cache.py) that fails every call at once for
+# CACHE_BREAKER_SECONDS after a failure. Correctness never depends on the cache: see
+# articles/page_cache.py.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
@@ -124,6 +136,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# Enqueues after a workflow write (editorial/notifications/delivery.py) use their own
+# short timeout, no retries and a circuit breaker: the outbox and the sweep cover a miss.
+BROKER_PUBLISH_TIMEOUT_SECONDS = env.float("BROKER_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+BROKER_BREAKER_SECONDS = env.float("BROKER_BREAKER_SECONDS", default=5.0)
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -141,9 +157,12 @@ LOGGING = {
 }
 
 OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
-# How often each web process asks the shared cache whether reader pages changed: a change
-# made in one process reaches the cached pages of the others at most this late.
+# How often each web process asks PostgreSQL which reader pages changed: a change made in
+# one process reaches the cached pages of the others at most this late.
 READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
+# Off: every reader page is rendered (from the stored HTML of its revision), for
+# benchmarks and diagnosis.
+READER_PAGE_CACHE = env.bool("READER_PAGE_CACHE", default=True)
 
 CELERY_BEAT_SCHEDULE = {
     "editorial-sweep": {
