@@ -28,8 +28,8 @@ process cannot ask PostgreSQL it serves nothing from cache.
 Two tiers: each web process keeps the pages it served in memory (least recently used
 dropped), so a cached page costs no network round trip at all (bench/bench_reader_page.py);
 the shared cache spares other processes the render. ``READER_PAGE_CACHE = False`` turns
-both off. Nothing in a cached page depends on the visitor: the feedback form, which needs
-each visitor's CSRF token, is a page of its own.
+both off for pages (the policy row stays cached). Nothing in a cached page depends on the
+visitor: the feedback form, which needs each visitor's CSRF token, is a page of its own.
 """
 
 import functools
@@ -170,7 +170,7 @@ def _valid(entry):
 
 def _lookup(key):
     """A valid entry for ``key`` from this process's memory, else from the shared cache."""
-    if not enabled() or not refresh():
+    if not refresh():
         return None
     with _local.lock:
         entry = _local.pages.get(key)
@@ -190,8 +190,6 @@ def _lookup(key):
 
 
 def _store(key, value, *, rendered_at, scopes):
-    if not enabled():
-        return
     entry = Entry(rendered_at, tuple(scopes), value, time.time() + PAGE_TIMEOUT)
     with _local.lock:
         if not _valid(entry):  # a change was seen while it was being rendered
@@ -219,12 +217,15 @@ def render_started():
 def cached_page(slug, audience):
     """The cached HTML (bytes) of a page if no change to what it shows has been seen since
     it was rendered, else None. No network round trip when this process has it."""
+    if not enabled():
+        return None
     entry = _lookup(page_key(slug, audience))
     return None if entry is None else entry.value
 
 
 def store_page(slug, audience, html, *, rendered_at, scopes):
-    _store(page_key(slug, audience), html, rendered_at=rendered_at, scopes=scopes)
+    if enabled():
+        _store(page_key(slug, audience), html, rendered_at=rendered_at, scopes=scopes)
 
 
 def cached_value(key, loader, *, scopes=(SITE,)):
