@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from editorial.admin._common import ReadOnlyAdminMixin
+from editorial.admin._common import LargeTableAdminMixin, ReadOnlyAdminMixin
 from editorial.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sequence", "created_at", "actor_label", "action", "target", "transition"]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "action", "comment", "article__slug"]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from editorial.admin._common import ReadOnlyAdminMixin
+from editorial.admin._common import LargeTableAdminMixin, ReadOnlyAdminMixin
 from editorial.models import Notification
 
 
@@ -24,7 +24,7 @@ class SentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every email, reminder and escalation as the outbox recorded it: read-only, like the
     audit log. The chair reads it to see who was told what, and whether it went out."""
 
