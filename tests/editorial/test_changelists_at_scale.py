@@ -1,6 +1,7 @@
-"""Staff changelists at scale (issue 12): the audit log, the outbox, submissions and
-articles run the same number of queries for 5 rows as for 50, and past ESTIMATE_ABOVE
-rows none of them counts the table (the planner's estimate pages instead)."""
+"""Staff changelists at scale (issue 12): the audit log, the outbox, submissions,
+articles and assignments (the reviewer's queue, the chair's lists) run the same number of
+queries for 5 rows as for 50, and past ESTIMATE_ABOVE rows none of them counts the table
+(the planner's estimate pages instead)."""
 
 import pytest
 from django.db import connection, transaction
@@ -11,7 +12,7 @@ from editorial.actions import AuditAction
 from editorial.admin import _common
 from editorial.audit import audit_record
 from editorial.models import Notification
-from tests.factories import ArticleFactory, SubmissionFactory, UserFactory
+from tests.factories import ArticleFactory, AssignmentFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,14 @@ CHANGELISTS = [
     "editorial_notification",
     "editorial_submission",
     "articles_article",
+    "editorial_assignment",
 ]
 
 
 def make_rows(count):
     for number in range(count):
         submission = SubmissionFactory(article=ArticleFactory(slug=f"scale-{count}-{number}"))
+        AssignmentFactory(submission=submission)
         with transaction.atomic():
             audit_record(
                 actor=None,
