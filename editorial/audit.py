@@ -1,15 +1,5 @@
-"""Appending to the audit log. The one way every service records what it did.
+"""Appending to the audit log. The one way every service records what it did."""
 
-Every append takes one advisory lock (the chain has one head), held until the transaction
-ends, so it serialises all workflow writes on the site. To hold it as briefly as possible a
-top-level service appends *last*: inside ``appends_at_end()`` (``_core.atomic()`` opens it)
-``audit_record`` gives each entry its id at once (callers use it, e.g. in email dedupe
-keys) and queues it; when the block's work is done the queued entries are chained and
-inserted in one statement, just before the commit. The chain is still built under the lock
-from the committed head, so it never forks.
-"""
-
-import contextlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -48,7 +38,10 @@ def audit_record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic().")
     action = AuditAction(action)  # ValueError for anything outside the vocabulary
+    _serialize_appends()
+    last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
     entry = AuditEntry(
+        sequence=(last.sequence + 1) if last else 1,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=_label(actor),
@@ -60,58 +53,11 @@ def audit_record(
         to_state=to_state or "",
         comment=comment or "",
         data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
+        prev_hash=last.hash if last else GENESIS_HASH,
     )
-    pending = getattr(connection, "audit_pending", None)
-    if pending is None or connection.vendor != "postgresql":  # SQLite serialises writers
-        _append([entry])
-    else:
-        entry.pk = _next_id()
-        pending.append(entry)
+    entry.hash = entry.compute_hash()
+    entry.save(force_insert=True)
     return entry
-
-
-@contextlib.contextmanager
-def appends_at_end():
-    """Queue the audit entries written in this block and append them as its last
-    statements (see the module docstring). Use inside the block's transaction; a block
-    that raises appends nothing. Nested blocks leave the work to the outermost."""
-    if getattr(connection, "audit_pending", None) is not None:
-        yield
-        return
-    connection.audit_pending = []
-    try:
-        yield
-        pending = connection.audit_pending
-        connection.audit_pending = None
-        if pending:
-            _append(pending)
-    finally:
-        connection.audit_pending = None
-
-
-def _next_id():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [AuditEntry._meta.db_table]
-        )
-        return cursor.fetchone()[0]
-
-
-def _append(entries):
-    """Chain ``entries`` onto the head of the log and insert them, under the chain lock."""
-    _serialize_appends()
-    last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
-    sequence, prev_hash = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
-    now = timezone.now()
-    for entry in entries:
-        entry.created_at = max(entry.created_at, now)  # the chain's order is time's order
-        sequence += 1
-        entry.sequence, entry.prev_hash = sequence, prev_hash
-        entry.hash = prev_hash = entry.compute_hash()
-    if len(entries) == 1:
-        entries[0].save(force_insert=True)
-    else:
-        AuditEntry.objects.bulk_create(entries)
 
 
 def _label(actor):

@@ -9,7 +9,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from articles.models import Article, ReviewStatus
 from editorial.actions import AuditAction
-from editorial.audit import appends_at_end, audit_record
+from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
@@ -47,18 +47,14 @@ PUBLIC_STATUS = {
 _batch = contextvars.ContextVar("editorial_services_batch", default=False)
 
 
-@contextlib.contextmanager
 def atomic():
     """The transaction of a top-level service: durable, so a caller that wraps a service in
     its own transaction by mistake fails loudly instead of holding the service's side
-    effects hostage to whatever it does next. ``batch()`` lifts that for one caller. Its
-    audit entries are appended last, so the chain lock is held only at the very end
-    (``editorial.audit.appends_at_end``).
+    effects hostage to whatever it does next. ``batch()`` lifts that for one caller.
 
     A few services are legitimately run inside a caller's transaction and use
     ``nestable_atomic()`` instead, each saying who nests it."""
-    with transaction.atomic(durable=not _batch.get()), appends_at_end():
-        yield
+    return transaction.atomic(durable=not _batch.get())
 
 
 def nestable_atomic():
