@@ -175,7 +175,9 @@ def _lookup(key):
     with _local.lock:
         entry = _local.pages.get(key)
         if entry is not None:
-            if _valid(entry):
+            # Valid when kept (``_remember`` follows ``_valid``) and dropped as soon as a
+            # change to one of its scopes is seen: only its age is left to check.
+            if entry.expires_at > time.time():
                 _local.pages.move_to_end(key)  # recently used: dropped last
                 return entry
             del _local.pages[key]
@@ -194,7 +196,7 @@ def _store(key, value, *, rendered_at, scopes):
     with _local.lock:
         if not _valid(entry):  # a change was seen while it was being rendered
             return
-    _remember(key, entry)
+        _remember_locked(key, entry)
     try:
         cache.set(key, entry, PAGE_TIMEOUT)
     except Exception:  # noqa: BLE001 - see _lookup
@@ -202,11 +204,18 @@ def _store(key, value, *, rendered_at, scopes):
 
 
 def _remember(key, entry):
+    """Keep a page in this process's memory. Checked under the lock that marking a change
+    seen also takes, so a page is never kept after the change that drops it."""
     with _local.lock:
-        _local.pages[key] = entry
-        _local.pages.move_to_end(key)
-        if len(_local.pages) > LOCAL_PAGES_MAX:
-            _local.pages.popitem(last=False)
+        if _valid(entry):
+            _remember_locked(key, entry)
+
+
+def _remember_locked(key, entry):
+    _local.pages[key] = entry
+    _local.pages.move_to_end(key)
+    if len(_local.pages) > LOCAL_PAGES_MAX:
+        _local.pages.popitem(last=False)
 
 
 def render_started():
