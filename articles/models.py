@@ -190,6 +190,36 @@ class Revision(models.Model):
         )
 
 
+class RenderedRevision(models.Model):
+    """The HTML of a submitted revision, rendered once (every field and audience, sanitised,
+    citations linked) by ``articles.rendering``, with the renderer version that produced it.
+    A table of its own: the revision row is immutable once submitted (a trigger refuses
+    updates), and re-rendering must never touch it or its content hash."""
+
+    revision = models.OneToOneField(
+        Revision, primary_key=True, on_delete=models.CASCADE, related_name="rendered"
+    )
+    renderer_version = models.PositiveIntegerField()
+    fields = models.JSONField(help_text="Rendered HTML and plain text, by name.")
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.revision_id} (renderer {self.renderer_version})"
+
+
+class PageChange(models.Model):
+    """One change to what public pages show, written in the transaction of the change.
+    Every web process reads the recent ones to drop the cached pages they affect
+    (``articles.page_cache``): invalidation lives in PostgreSQL, so it cannot be lost to
+    a cache outage. ``scope`` is ``site``, ``article:<id>`` or ``topic:<id>``."""
+
+    scope = models.CharField(max_length=40)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.scope} at {self.changed_at:%H:%M:%S}"
+
+
 class ReferenceKind(models.TextChoices):
     GUIDELINE = "guideline", "Guideline"
     RESEARCH = "research", "Research"

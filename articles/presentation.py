@@ -8,19 +8,21 @@ of an approved article is not "reviewed by" anyone.
 """
 
 import json
-import re
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
-from articles import selectors
+from articles import selectors, stored_html
 from articles.models import ReferenceKind, ReviewStatus
 from articles.orcid import orcid_url
-from articles.rendering import cited_numbers, render_markdown
+from articles.rendering import (  # noqa: F401 - plain_summary, safety_sections: re-exported
+    cited_numbers,
+    plain_summary,
+    safety_sections,
+    truncate,
+)
 
 
 class Audience(models.TextChoices):
@@ -48,17 +50,6 @@ TRACKER_STEPS = (
     (ReviewStatus.APPROVED, "Approved"),
 )
 
-# Headings of sections that must reach every reader whatever version they chose.
-SAFETY_HEADING_RE = re.compile(
-    r"\b(safety|warning|caution|pitfall|red flags?|danger|urgent|emergenc\w*|"
-    r"when to (?:seek|get|call|see)|seek (?:urgent|immediate|medical)|contraindicat\w*|"
-    r"side effects?|interactions?)\b",
-    re.IGNORECASE,
-)
-_HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
-_CITE_ID_RE = re.compile(r' id="cite-\d+"')
-_SPACE_BEFORE_CITATION_RE = re.compile(r"\s+(<sup class=\"citations\">)")
-
 SCHOLARLY_KINDS = {ReferenceKind.RESEARCH, ReferenceKind.SYSTEMATIC_REVIEW, ReferenceKind.REVIEW}
 
 
@@ -84,12 +75,8 @@ def reader_context(
     state = _page_state(article, revision)
     count = len(references)
 
-    # The summary and the professional body share the ``cite-n`` anchors: the first
-    # citation of n in either carries it. The plain-language body has its own (pcite-n).
-    summary_html = _render(revision.summary, count, "cite")
-    in_summary = cited_numbers(revision.summary)
-    body_html = _drop_anchors(_render(revision.body, count, "cite"), in_summary)
-    patient_html = _render(revision.patient_body, count, "pcite")
+    # Stored once for a submitted revision, rendered live for a draft (preview).
+    fields = stored_html.revision_fields(revision, reference_count=count)
     showing_patient = audience == Audience.PATIENT and bool(revision.patient_body.strip())
     # Reading order decides where each reference's back-link returns to.
     reading_order = [("cite", revision.summary)]
@@ -116,10 +103,10 @@ def reader_context(
         "audience_choices": Audience.choices,
         "patient_available": bool(revision.patient_body.strip()),
         "showing_patient": showing_patient,
-        "summary_html": summary_html,
-        "body_html": body_html,
-        "patient_html": patient_html,
-        "safety_html": safety_sections(body_html) if showing_patient else "",
+        "summary_html": fields["summary_html"],
+        "body_html": fields["body_html"],
+        "patient_html": fields["patient_html"],
+        "safety_html": fields["safety_html"] if showing_patient else "",
         "references": _references(references, reading_order),
         "related": [
             {**row, "url": reverse("articles:detail", kwargs={"slug": row["slug"]})}
@@ -127,7 +114,8 @@ def reader_context(
         ],
         "history": _history(article, history),
         "canonical_url": canonical_url,
-        "meta_description": plain_summary(revision.summary),
+        "meta_description": truncate(fields["summary_text"], 200),
+        "summary_text": fields["summary_text"],
     }
     context["json_ld"] = json_ld_script(
         _json_ld(
@@ -138,20 +126,6 @@ def reader_context(
         )
     )
     return context
-
-
-def _render(text, reference_count, id_prefix):
-    """Markdown to safe HTML with linked citations, each citation set against the word
-    it supports (authors write "word [1]"; a detached superscript reads as a footnote
-    to nothing)."""
-    html = render_markdown(text, reference_count=reference_count, id_prefix=id_prefix)
-    return _SPACE_BEFORE_CITATION_RE.sub(r"\1", html)
-
-
-def _drop_anchors(html, numbers):
-    for number in numbers:
-        html = html.replace(f' id="cite-{number}"', "", 1)
-    return html
 
 
 def _page_state(article, revision):
@@ -237,40 +211,6 @@ def _history(article, records):
     return entries
 
 
-def safety_sections(html):
-    """The sections of rendered ``html`` whose heading names safety information, with
-    their headings demoted under the page's safety box and citation anchors removed (the
-    full text, which owns those anchors, stays on the page)."""
-    headings = list(_HEADING_RE.finditer(html))
-    sections = []
-    for index, heading in enumerate(headings):
-        if not SAFETY_HEADING_RE.search(strip_tags(heading.group(2))):
-            continue
-        level = int(heading.group(1))
-        end = len(html)
-        for later in headings[index + 1 :]:
-            if int(later.group(1)) <= level:
-                end = later.start()
-                break
-        section = _CITE_ID_RE.sub("", html[heading.start() : end])
-        sections.append(_shift_headings(section, 3 - level))
-    return "".join(sections)
-
-
-def _shift_headings(html, shift):
-    if not shift:
-        return html
-    return re.sub(
-        r"<(/?)h([234])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>", html
-    )
-
-
-def plain_summary(text, length=200):
-    plain = strip_tags(render_markdown(text)).replace("\n", " ")
-    plain = re.sub(r"\s*\[\d[\d,\s\u2013-]*\]", "", plain)
-    return Truncator(" ".join(plain.split())).chars(length)
-
-
 def board_url(slug=""):
     return reverse("reviewers:board") + (f"#{slug}" if slug else "")
 
@@ -318,7 +258,7 @@ def _json_ld(context, *, author_names, author_orcids, references):
         "mainEntity": {
             "@type": "Question",
             "name": revision.title,
-            "acceptedAnswer": {"@type": "Answer", "text": plain_summary(revision.summary, 1200)},
+            "acceptedAnswer": {"@type": "Answer", "text": truncate(context["summary_text"], 1200)},
         },
         # In the site's time zone, as the page shows them: the same instant, and the
         # same calendar day a reader sees under "Last updated".

@@ -9,6 +9,14 @@ import re
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+# Bump when anything below changes what a revision renders to: stored HTML from another
+# version is rendered again on first read, and `manage.py rerender` does them all ahead.
+# A library upgrade that changes output must bump it too, or stored pages keep the old
+# (approved) output, which is the point of storing them.
+RENDERER_VERSION = 1
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
@@ -109,3 +117,91 @@ def _citation_markup(match, reference_count, id_prefix, first_seen):
             f'aria-label="Reference {number}">{number}</a>'
         )
     return '<sup class="citations">' + ", ".join(links) + "</sup>"
+
+
+_HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
+_CITE_ID_RE = re.compile(r' id="cite-\d+"')
+_SPACE_BEFORE_CITATION_RE = re.compile(r"\s+(<sup class=\"citations\">)")
+_CITATION_TEXT_RE = re.compile(r"\s*\[\d[\d,\s\u2013-]*\]")
+# Headings of sections that must reach every reader whatever version they chose.
+SAFETY_HEADING_RE = re.compile(
+    r"\b(safety|warning|caution|pitfall|red flags?|danger|urgent|emergenc\w*|"
+    r"when to (?:seek|get|call|see)|seek (?:urgent|immediate|medical)|contraindicat\w*|"
+    r"side effects?|interactions?)\b",
+    re.IGNORECASE,
+)
+
+
+def render_revision(revision, *, reference_count):
+    """Every rendered field of a revision, for every audience: what the reader page,
+    lists and feeds show. Plain data (a dict of strings), stored as is for submitted
+    revisions (``articles.stored_html``)."""
+    # The summary and the professional body share the ``cite-n`` anchors: the first
+    # citation of n in either carries it. The plain-language body has its own (pcite-n).
+    summary_html = render_field(revision.summary, reference_count, "cite")
+    body_html = _drop_anchors(
+        render_field(revision.body, reference_count, "cite"), cited_numbers(revision.summary)
+    )
+    return {
+        "summary_html": summary_html,
+        "body_html": body_html,
+        "patient_html": render_field(revision.patient_body, reference_count, "pcite"),
+        "safety_html": safety_sections(body_html),
+        "summary_text": plain_text(revision.summary),
+    }
+
+
+def render_field(text, reference_count, id_prefix):
+    """Markdown to safe HTML with linked citations, each citation set against the word
+    it supports (authors write "word [1]"; a detached superscript reads as a footnote
+    to nothing)."""
+    html = render_markdown(text, reference_count=reference_count, id_prefix=id_prefix)
+    return _SPACE_BEFORE_CITATION_RE.sub(r"\1", html)
+
+
+def _drop_anchors(html, numbers):
+    for number in numbers:
+        html = html.replace(f' id="cite-{number}"', "", 1)
+    return html
+
+
+def safety_sections(html):
+    """The sections of rendered ``html`` whose heading names safety information, with
+    their headings demoted under the page's safety box and citation anchors removed (the
+    full text, which owns those anchors, stays on the page)."""
+    headings = list(_HEADING_RE.finditer(html))
+    sections = []
+    for index, heading in enumerate(headings):
+        if not SAFETY_HEADING_RE.search(strip_tags(heading.group(2))):
+            continue
+        level = int(heading.group(1))
+        end = len(html)
+        for later in headings[index + 1 :]:
+            if int(later.group(1)) <= level:
+                end = later.start()
+                break
+        section = _CITE_ID_RE.sub("", html[heading.start() : end])
+        sections.append(_shift_headings(section, 3 - level))
+    return "".join(sections)
+
+
+def _shift_headings(html, shift):
+    if not shift:
+        return html
+    return re.sub(
+        r"<(/?)h([234])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>", html
+    )
+
+
+def plain_text(text):
+    """Markdown ``text`` as one line of plain text without citation markers."""
+    plain = strip_tags(render_markdown(text)).replace("\n", " ")
+    return " ".join(_CITATION_TEXT_RE.sub("", plain).split())
+
+
+def truncate(text, length):
+    return Truncator(text).chars(length)
+
+
+def plain_summary(text, length=200):
+    return truncate(plain_text(text), length)

@@ -23,7 +23,7 @@ def published_articles():
     """Approved articles, newest review first, with what a listing shows."""
     return (
         Article.objects.published()
-        .select_related("topic", "published_revision")
+        .select_related("topic", "published_revision__rendered")
         .order_by("-last_reviewed_at", "slug")
     )
 
@@ -137,7 +137,7 @@ def reader_article(slug):
     revision's references) and author names, or None. Two queries; no references query
     when nothing is published yet."""
     return (
-        _with_author_names(Article.objects.select_related("topic", "published_revision"))
+        _with_author_names(Article.objects.select_related("topic", "published_revision__rendered"))
         .prefetch_related(
             Prefetch(
                 "published_revision__references",
@@ -156,6 +156,7 @@ def pending_revision(article):
         return None
     return (
         article.revisions.filter(locked_at__isnull=False)
+        .select_related("rendered")
         .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
         .order_by("-number")
         .first()
@@ -165,7 +166,7 @@ def pending_revision(article):
 def related_questions(article, *, limit=RELATED_LIMIT):
     """Other approved articles to read next, in one query: the curated links first (in
     their order), then the newest-reviewed articles of the same topic. Dicts with
-    ``slug`` and ``title``."""
+    ``pk``, ``slug`` and ``title``."""
     curated = RelatedQuestion.objects.filter(article=article)
     rows = (
         Article.objects.published()
@@ -178,7 +179,7 @@ def related_questions(article, *, limit=RELATED_LIMIT):
             title=F("published_revision__title"),
         )
         .order_by(F("curated_position").asc(nulls_last=True), "-last_reviewed_at", "slug")
-        .values("slug", "title", "curated_position")[:limit]
+        .values("pk", "slug", "title", "curated_position")[:limit]
     )
     return list(rows)
 
@@ -223,4 +224,4 @@ def editorial_policy():
     (``page_cache`` forgets it whenever the policy is saved)."""
     if _policy_source is None:
         raise ImproperlyConfigured("No editorial policy source: is the editorial app installed?")
-    return page_cache.cached_value(page_cache.POLICY_KEY, _policy_source)
+    return page_cache.cached_value(page_cache.POLICY_KEY, _policy_source, scopes=(page_cache.SITE,))

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles import diffs, page_cache, selectors, text
+from articles import diffs, page_cache, selectors, stored_html, text
 from articles.client_ip import client_ip
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
@@ -24,7 +24,7 @@ from articles.presentation import (
     plain_summary,
     reader_context,
 )
-from articles.rendering import render_markdown
+from articles.rendering import render_markdown, truncate
 
 PAGE_SIZE = 20
 AUDIENCE_COOKIE_AGE = 365 * 24 * 60 * 60
@@ -42,7 +42,7 @@ def article_list(request):
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for article in page.object_list:
-        article.summary_text = plain_summary(article.published_revision.summary, 220)
+        article.summary_text = truncate(stored_html.summary_text(article.published_revision), 220)
     topics = list(selectors.topics_with_published_articles())
     keep = {key: value for key, value in (("q", query), ("topic", topic_slug)) if value}
     return render(
@@ -98,7 +98,12 @@ def _render_article(slug, audience):
     # Rendered without the request, so nothing of the visitor (user, CSRF token, messages)
     # can reach a page that is then served to everyone.
     context["site_name"] = settings.SITE_NAME
-    return render_to_string("articles/detail.html", context).encode("utf-8")
+    scopes = page_cache.page_scopes(
+        article_id=article.pk,
+        topic_id=article.topic_id,
+        related_ids=[row["pk"] for row in context["related"]],
+    )
+    return render_to_string("articles/detail.html", context).encode("utf-8"), scopes
 
 
 @require_GET
@@ -107,9 +112,9 @@ def article_detail(request, slug):
     html = page_cache.cached_page(slug, audience)
     hit = html is not None
     if not hit:
-        generation = page_cache.current_generation()  # before reading rows: see page_cache
-        html = _render_article(slug, audience)
-        page_cache.store_page(slug, audience, html, generation=generation)
+        started = page_cache.render_started()  # before reading rows: see page_cache
+        html, scopes = _render_article(slug, audience)
+        page_cache.store_page(slug, audience, html, rendered_at=started, scopes=scopes)
     response = HttpResponse(html)
     response["X-Reader-Cache"] = "hit" if hit else "miss"
     # Set outright (nothing upstream has set them): this is the hot path of the site.

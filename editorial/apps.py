@@ -17,7 +17,9 @@ class EditorialConfig(AppConfig):
         # The reader pages show the policy and each article's review status: tell them
         # where the policy comes from and which of our saves change what they show.
         selectors.set_policy_source(EditorialPolicy.public_facts)
-        page_cache.watch("editorial.Submission")
+        page_cache.watch(
+            "editorial.Submission", lambda s: (page_cache.article_scope(s.article_id),)
+        )
         page_cache.watch("editorial.EditorialPolicy")
 
         # editorial is the last of our apps in INSTALLED_APPS, so when its post_migrate

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 from editorial import services
 from editorial.errors import WorkflowError
@@ -32,6 +33,7 @@ class SweepResult:
     escalations_claimed: int = 0
     digests_claimed: int = 0
     outbox_resent: int = 0
+    page_changes_pruned: int = 0
     checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
     webhooks_queued: list = field(default_factory=list, repr=False)
@@ -45,6 +47,7 @@ class SweepResult:
             f"digests: {self.digests_claimed}, "
             f"unsent notifications re-queued: {self.outbox_resent}, "
             f"webhook deliveries due: {len(self.webhooks_queued)}, "
+            f"page-cache change rows pruned: {self.page_changes_pruned}, "
             f"audit log: {self.checkpoint}"
         )
 
@@ -100,6 +103,8 @@ def run_sweep(*, now=None):
         digests.sweep_digests(now=now, result=result)
         resend_stale_outbox(now, result)
         queue_due_webhooks(now, result)
+        # Invalidation rows no web process can still need (they grow with every write).
+        result.page_changes_pruned = page_cache.prune()
         result.checkpoint = checkpoints.sweep_checkpoint(now=now)
     except Exception as error:
         _record(started, result, error=f"{error.__class__.__name__}: {error}")

@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.db import connection
 
+from articles import page_cache
 from articles.services import revision_draft_for_edit
 from editorial import services
 from editorial.models import Submission
@@ -216,3 +217,9 @@ def invited(submitted, members, chair):
 def accepted(invited):
     """``invited`` accepted: the submission is now under review."""
     return services.assignment_accept(assignment=invited, actor=invited.reviewer.user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reader_cache():
+    """Each process keeps reader pages in memory; a test starts from a new database state."""
+    page_cache.reset()

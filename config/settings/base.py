@@ -6,6 +6,8 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -124,16 +126,30 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/imprimatur"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep each web process's connection between requests (a new PostgreSQL connection costs
+# more than an uncached reader page's four queries); checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# A cache call must never hold a request hostage: short timeouts, no retries, and a
+# circuit breaker (config/cache.py) that fails every call at once for
+# CACHE_BREAKER_SECONDS after a failure. Correctness never depends on the cache: see
+# articles/page_cache.py.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
@@ -183,6 +199,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# Enqueues after a workflow write (editorial/notifications/delivery.py) use their own
+# short timeout, no retries and a circuit breaker: the outbox and the sweep cover a miss.
+BROKER_PUBLISH_TIMEOUT_SECONDS = env.float("BROKER_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+BROKER_BREAKER_SECONDS = env.float("BROKER_BREAKER_SECONDS", default=5.0)
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -212,9 +232,12 @@ OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600
 # A notification that fails this many times (or once, with a permanent error) is marked
 # failed with its reason, shown in the admin, and no longer re-queued.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
-# How often each web process asks the shared cache whether reader pages changed: a change
-# made in one process reaches the cached pages of the others at most this late.
+# How often each web process asks PostgreSQL which reader pages changed: a change made in
+# one process reaches the cached pages of the others at most this late.
 READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
+# Off: every reader page is rendered (from the stored HTML of its revision), for
+# benchmarks and diagnosis.
+READER_PAGE_CACHE = env.bool("READER_PAGE_CACHE", default=True)
 
 # How often beat runs the sweep; /healthz and the chair's admin index turn red when the last
 # sweep is more than two intervals old.

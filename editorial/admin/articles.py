@@ -8,6 +8,7 @@ from articles.admin import ArticleAdmin, RevisionAdmin, RevisionInline
 from articles.models import Article, Revision
 from editorial import selectors
 from editorial.admin._common import (
+    LargeTableAdminMixin,
     NotFoundForOthersMixin,
     NotificationsFieldMixin,
     render_audit_trail,
@@ -27,7 +28,9 @@ class SubmittedRevisionInline(RevisionInline):
 
 
 @admin.register(Article)
-class ArticleWithAuditTrailAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, ArticleAdmin):
+class ArticleWithAuditTrailAdmin(
+    LargeTableAdminMixin, NotificationsFieldMixin, NotFoundForOthersMixin, ArticleAdmin
+):
     readonly_fields = [*ArticleAdmin.readonly_fields, "notifications", "audit_trail"]
     inlines = [
         SubmittedRevisionInline if inline is RevisionInline else inline

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from editorial import selectors, services
 from editorial.admin._common import (
+    LargeTableAdminMixin,
     NotFoundForOthersMixin,
     NotificationsFieldMixin,
     button_urls,
@@ -98,7 +99,9 @@ class DueDatesForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
+class AssignmentAdmin(
+    LargeTableAdminMixin, NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin
+):
     """The assignment list is the reviewer's queue (their own assignments, open ones by
     default, soonest due first); the chair sees everyone's."""
 

@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 
-from editorial.admin._common import ReadOnlyAdminMixin
+from editorial.admin._common import LargeTableAdminMixin, ReadOnlyAdminMixin
 from editorial.models import Decision
 from editorial.roles import is_chair
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "submission", "outcome", "created_at"]
     list_filter = ["outcome"]
     list_select_related = ["assignment__reviewer", "submission__article", "submission__revision"]

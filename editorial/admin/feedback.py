@@ -6,11 +6,12 @@ from django.urls import path
 
 from articles.admin import FeedbackAdmin
 from articles.models import Feedback, FeedbackKind, FeedbackStatus
+from editorial.admin._common import LargeTableAdminMixin
 from editorial.views import actions
 
 
 @admin.register(Feedback)
-class FeedbackTriageAdmin(FeedbackAdmin):
+class FeedbackTriageAdmin(LargeTableAdminMixin, FeedbackAdmin):
     """Marking an error report valid goes through ``services.feedback_mark_valid``, which
     opens the re-review: from the list (an action) or with the button on the report's page.
     The status of an error report is read-only on its form so that no one marks it valid

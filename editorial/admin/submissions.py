@@ -8,6 +8,7 @@ from django_fsm import has_transition_perm
 
 from editorial import selectors
 from editorial.admin._common import (
+    LargeTableAdminMixin,
     NotFoundForOthersMixin,
     NotificationsFieldMixin,
     button_urls,
@@ -19,7 +20,9 @@ from editorial.views import actions, board
 
 
 @admin.register(Submission)
-class SubmissionAdmin(NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin):
+class SubmissionAdmin(
+    LargeTableAdminMixin, NotificationsFieldMixin, NotFoundForOthersMixin, admin.ModelAdmin
+):
     list_display = ["__str__", "kind", "state", "submitted_by", "submitted_at", "decided_at"]
     list_filter = ["state", "kind", "article__topic"]
     search_fields = ["article__slug", "revision__title"]

@@ -103,7 +103,13 @@ class AuditEntry(models.Model):
         }
 
     def compute_hash(self):
+        return self.hash_of(self.hashed_fields())
+
+    @staticmethod
+    def hash_of(hashed_fields):
+        """The hash of an entry's ``hashed_fields()`` (``verify_chain`` builds them from
+        plain rows, without model instances)."""
         canonical = json.dumps(
-            self.hashed_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            hashed_fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

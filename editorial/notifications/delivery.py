@@ -17,6 +17,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from articles.circuit_breaker import CircuitBreaker
 from articles.text import header_safe
 from editorial.models import Notification
 
@@ -33,19 +34,43 @@ class NotificationFailedError(Exception):
 
 
 def enqueue(notification_ids):
-    """Queue the sending of each row (after commit). With the broker down the rows stay
-    unsent and the sweep sends them later."""
+    """Queue the sending of each row (after commit). It never holds the request hostage:
+    one broker connection with short timeouts and no publish retries, behind a circuit
+    breaker that skips the broker for a few seconds after it failed. Whatever is not
+    queued stays unsent in the outbox, and the sweep sends it later."""
+    notification_ids = list(notification_ids)
+    if not notification_ids:
+        return
     # Looked up by name: the tasks sit above this module (they call the sweep, which
     # writes to this outbox), so importing them here would close a cycle.
     send_notification = current_app.tasks[SEND_TASK]
-    for notification_id in notification_ids:
-        try:
+    if current_app.conf.task_always_eager:  # no broker: runs in-process (make run, tests)
+        for notification_id in notification_ids:
             send_notification.delay(notification_id)
-        except Exception:  # noqa: BLE001 - the sweep re-sends whatever stays unsent
-            logger.warning(
-                "Broker unavailable; notification %s left for the sweep", notification_id
-            )
-            return
+        return
+    try:
+        broker_breaker.call(_publish, send_notification, notification_ids)
+    except Exception:  # noqa: BLE001 - the sweep re-sends whatever stays unsent
+        logger.warning("Broker unavailable; notifications %s left for the sweep", notification_ids)
+
+
+broker_breaker = CircuitBreaker(
+    "the broker (Redis)", reset_after=getattr(settings, "BROKER_BREAKER_SECONDS", 5.0)
+)
+
+
+def _publish(task, notification_ids):
+    timeout = settings.BROKER_PUBLISH_TIMEOUT_SECONDS
+    with current_app.connection_for_write(
+        connect_timeout=timeout,
+        transport_options={
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            "max_retries": 0,
+        },
+    ) as connection:
+        for notification_id in notification_ids:
+            task.apply_async((notification_id,), connection=connection, retry=False)
 
 
 def _claim(notification_id, now):

@@ -3,6 +3,7 @@ send a published article back for re-review."""
 
 from django.db import IntegrityError, transaction
 
+from articles import stored_html
 from articles.models import Article, Revision
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
@@ -16,9 +17,11 @@ def _create_submission(
     *, article, revision, actor, submitted_by, kind, note, action, previous=None
 ):
     """Freeze ``revision`` and create its submission in ``submitted``, with its one audit
-    entry (``action``) and the article's public status. The caller checks who may submit.
+    entry (``action``) and the article's public status, and store its rendered HTML (the
+    reader page serves that from now on). The caller checks who may submit.
     Returns (submission, entry)."""
     revision.lock()
+    stored_html.revision_store_rendered(revision)
     submission = Submission(
         article=article,
         revision=revision,

@@ -3,14 +3,16 @@ a new approval, an update under review, a policy change, a related-question chan
 
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client, override_settings
 
 from articles import page_cache
-from articles.models import RelatedQuestion
+from articles.models import PageChange, RelatedQuestion
 from articles.services import revision_draft_for_edit, revision_update_draft
 from editorial import services
 from editorial.models import EditorialPolicy
@@ -123,25 +125,52 @@ def test_a_newly_approved_article_in_the_topic_shows_up_as_related(client, publi
 def test_commit_discards_a_page_rendered_from_the_rows_before_it(
     client, published, django_capture_on_commit_callbacks
 ):
-    """A reader who read the old rows while the change was in flight stored its page
-    under the generation current at the time; the commit starts a new one."""
+    """A reader who read the old rows while the change was in flight started rendering
+    before the commit; the commit marks the change seen after that, so the page is
+    never served."""
+    scopes = page_cache.page_scopes(article_id=published.pk, topic_id=published.topic_id)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         published.topic.name = "Renamed topic"
         published.topic.save()
+        started = page_cache.render_started()
         stale = b"<p>stale page rendered before the commit</p>"
-        page_cache.store_page(
-            published.slug, "professional", stale, generation=page_cache.current_generation()
-        )
-        assert page_cache.cached_page(published.slug, "professional") == stale
-    assert callbacks, "no invalidation was scheduled on commit"
+
+        def another_request():  # its connection cannot see the uncommitted change
+            page_cache.store_page(
+                published.slug, "professional", stale, rendered_at=started, scopes=scopes
+            )
+            return page_cache.cached_page(published.slug, "professional")
+
+        assert in_another_thread(another_request) == stale
+    assert callbacks, "nothing was scheduled on commit"
     for callback in callbacks:
         callback()
     assert page_cache.cached_page(published.slug, "professional") is None
     assert "Renamed topic" in get(client, published)[1]
 
 
-def test_a_page_is_never_served_from_another_generation(published):
-    page_cache.store_page(published.slug, "professional", b"<p>old</p>", generation="old-token")
+def in_another_thread(function):
+    results = []
+
+    def run():
+        try:
+            results.append(function())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return results[0]
+
+
+def test_a_page_rendered_before_a_change_to_what_it_shows_is_never_served(published):
+    scopes = page_cache.page_scopes(article_id=published.pk, topic_id=published.topic_id)
+    started = page_cache.render_started()
+    page_cache.page_changed(page_cache.topic_scope(published.topic_id))
+    page_cache.store_page(
+        published.slug, "professional", b"<p>old</p>", rendered_at=started, scopes=scopes
+    )
     assert page_cache.cached_page(published.slug, "professional") is None
 
 
@@ -165,9 +194,10 @@ def test_a_change_made_by_another_process_arrives_within_the_check_interval(
     client, published, settings
 ):
     get(client, published)
-    # Another web process committed a change: the shared token moved, our copy has not.
-    cache.set(page_cache.GENERATION_KEY, "replaced-by-another-process", None)
+    # Another web process committed a change: its row is in PostgreSQL, this process has
+    # not looked since.
     settings.READER_CACHE_CHECK_SECONDS = 60
+    PageChange.objects.create(scope=page_cache.article_scope(published.pk))
     assert get(client, published)[0]["X-Reader-Cache"] == "hit"
     settings.READER_CACHE_CHECK_SECONDS = 0  # the interval is over
     assert get(client, published)[0]["X-Reader-Cache"] == "miss"
@@ -175,8 +205,8 @@ def test_a_change_made_by_another_process_arrives_within_the_check_interval(
 
 
 def test_a_page_expires_even_if_no_change_is_ever_seen(client, published, monkeypatch):
-    """PAGE_TIMEOUT bounds staleness should an invalidation be lost; this process's copy
-    expires with the shared one."""
+    """Pages leave the shared cache after PAGE_TIMEOUT; this process's copy expires with
+    the shared one."""
     get(client, published)
     later = time.time() + page_cache.PAGE_TIMEOUT + 1
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
@@ -186,13 +216,13 @@ def test_a_page_expires_even_if_no_change_is_ever_seen(client, published, monkey
 def test_each_process_keeps_the_pages_it_served_last(monkeypatch):
     """Least recently used, not first in first out: a page read again stays in memory."""
     monkeypatch.setattr(page_cache, "LOCAL_PAGES_MAX", 3)
-    generation = page_cache.current_generation()
+    started = page_cache.render_started() + 0.001
     for slug in ("a", "b", "c"):
-        page_cache.store_page(slug, "pro", slug.encode(), generation=generation)
+        page_cache.store_page(slug, "pro", slug.encode(), rendered_at=started, scopes=())
     assert page_cache.cached_page("a", "pro") == b"a"  # "a" is now the most recently used
     cache.clear()  # from here on only this process's memory can answer
 
-    page_cache.store_page("d", "pro", b"d", generation=generation)
+    page_cache.store_page("d", "pro", b"d", rendered_at=started, scopes=())
 
     assert list(page_cache._local.pages) == [
         page_cache.page_key(slug, "pro") for slug in ("c", "a", "d")

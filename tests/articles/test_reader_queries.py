@@ -1,5 +1,6 @@
 """The uncached article page runs at most four SQL queries whatever the size of the
-article; the cached page runs none."""
+article; the cached page runs none. (Each process also asks PostgreSQL for recent page
+changes at most once every READER_CACHE_CHECK_SECONDS, one query, made here beforehand.)"""
 
 import datetime
 
@@ -7,7 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles import page_cache, stored_html
 from articles.models import RelatedQuestion, ReviewRecord
+from articles.rendering import RENDERER_VERSION
 from editorial.models import EditorialPolicy
 from tests.articles.reader_support import lock_and_publish, make_reviewers
 from tests.factories import ArticleFactory, ReferenceFactory, RevisionFactory
@@ -48,10 +51,24 @@ def build_article(size):
     return article
 
 
+@pytest.fixture
+def polled(settings):
+    """This process has just asked for page changes and will not ask again in the test."""
+    settings.READER_CACHE_CHECK_SECONDS = 600
+
+    def poll():
+        page_cache.reset()
+        assert page_cache.refresh()
+
+    return poll
+
+
 @pytest.mark.parametrize("size", [1, 50])
-def test_uncached_article_page_runs_four_queries(client, size, django_assert_num_queries):
+def test_uncached_article_page_runs_four_queries(client, size, django_assert_num_queries, polled):
     article = build_article(size)
+    stored_html.revision_store_rendered(article.published_revision)  # as at submission
     cache.clear()
+    polled()
     with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -67,14 +84,32 @@ def test_uncached_article_page_runs_four_queries(client, size, django_assert_num
 
 
 def test_pending_article_page_runs_four_queries_once_the_policy_is_cached(
-    client, submitted, django_assert_num_queries
+    client, submitted, django_assert_num_queries, polled
 ):
     policy = EditorialPolicy.load()
     policy.publish_pending = True
     policy.save()
     cache.clear()
+    polled()
     client.get("/editorial-policy/")  # loads the policy into the cache
     with django_assert_num_queries(4):
         response = client.get(submitted.article.get_absolute_url())
     assert response.status_code == 200
     assert "pending review" in response.content.decode()
+
+
+def test_the_first_read_of_a_revision_without_stored_html_stores_it(
+    client, django_assert_num_queries, polled
+):
+    """Revisions submitted before HTML was stored: rendered and stored on first read, one
+    more query (the upsert, in a savepoint); the next render reads it."""
+    article = build_article(1)
+    polled()
+    with django_assert_num_queries(4 + 3):  # SAVEPOINT, INSERT … ON CONFLICT, RELEASE
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.published_revision.rendered.renderer_version == RENDERER_VERSION
+    cache.clear()
+    page_cache.reset()
+    polled()
+    with django_assert_num_queries(4):
+        assert client.get(article.get_absolute_url()).status_code == 200

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, ReviewStatus
+from articles.models import Article, PageChange, ReviewStatus
 from editorial import services
 from editorial.models import (
     Assignment,
@@ -314,3 +314,16 @@ def test_the_reviewer_is_told_when_the_chair_withdraws_the_assignment(accepted, 
         recipient=accepted.reviewer.user, subject__startswith="No longer"
     )
     assert "Reassigning." in row.body_text and "Reassigning." in row.body_html
+
+
+def test_the_sweep_prunes_page_cache_changes_no_process_still_needs():
+    old = PageChange.objects.create(
+        scope="site", changed_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    recent = PageChange.objects.create(scope="site")
+
+    result = run_sweep()
+
+    assert result.page_changes_pruned == 1
+    assert list(PageChange.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not PageChange.objects.filter(pk=old.pk).exists()

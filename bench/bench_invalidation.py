@@ -1,0 +1,263 @@
+"""Per-article invalidation, and concurrent workflow writes.
+
+Builds (bulk_create; rebuilt each run) ``imprimatur_bench_invalidation`` on the server of
+``DATABASE_URL``: 1,000 approved articles in 20 topics. Then:
+
+1. **Hit ratio.** For ``BENCH_INVALIDATION_SECONDS`` (default 60) a writer thread approves
+   a new revision of article A every second through the editorial services (submit, start
+   review, approve), while two reader threads request the pages of 200 other articles (in
+   other topics than A's, both audiences) as fast as they can. Prints the share of those
+   requests served from the cache (target ≥ 99 %) and checks that A's page shows each new
+   approval.
+2. **Approvals per second.** 8 processes, each on its own article, run submit → start review
+   → approve in a loop for ``BENCH_APPROVAL_SECONDS`` (default 20); prints approvals/s
+   (target ≥ 200/s) and verifies the audit chain.
+
+Runs in-process on the test settings with Redis at ``REDIS_URL`` (keys under a prefix of
+its own). Figures are printed, never asserted.
+"""
+
+import os
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common import database_urls  # noqa: E402 - bench/common.py, beside this script
+
+DATABASE = "imprimatur_bench_invalidation"
+ARTICLES = 1_000
+TOPICS = 20
+SECONDS = float(os.environ.get("BENCH_INVALIDATION_SECONDS", "60"))
+APPROVAL_SECONDS = float(os.environ.get("BENCH_APPROVAL_SECONDS", "20"))
+WRITERS = 8
+
+
+def recreate_database():
+    import psycopg
+
+    url, admin_url = database_urls(DATABASE)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        CELERY_TASK_ALWAYS_EAGER="true",
+        LOG_LEVEL="ERROR",
+    )
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.CACHES["default"]["KEY_PREFIX"] = "bench-invalidation"
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    cache.clear()  # pages of an earlier run's database (same ids) must not be served
+
+
+def build():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.models import Article, Revision, Topic
+    from editorial.models import EditorialPolicy
+    from reviewers.models import BoardMember
+
+    user_model = get_user_model()
+    now = timezone.now()
+    with transaction.atomic():
+        EditorialPolicy.load()  # created on first use: a change of every page
+        topics = Topic.objects.bulk_create(
+            Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(TOPICS)
+        )
+        author = user_model.objects.create_user("bench-author", "author@example.org")
+        chair = user_model.objects.create_user(
+            "bench-chair", "chair@example.org", is_staff=True, first_name="Bench"
+        )
+        chair.groups.add(Group.objects.get(name="Board chair"))
+        BoardMember.objects.create(user=chair, display_name="Dr. Bench", slug="dr-bench")
+        articles = Article.objects.bulk_create(
+            Article(slug=f"article-{n}", topic=topics[n % TOPICS]) for n in range(ARTICLES)
+        )
+        Article.authors.through.objects.bulk_create(
+            Article.authors.through(article=article, user=author) for article in articles
+        )
+        Revision.objects.bulk_create(
+            Revision(
+                article=article,
+                number=1,
+                title=f"Benchmark question {n}?",
+                summary="A short answer [1].",
+                body="## Background\n\nSome **evidence** [1].\n\n## Safety\n\nSee a doctor.",
+                created_by=author,
+                locked_at=now,
+                content_hash=f"{n:064d}",
+            )
+            for n, article in enumerate(articles)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_article a SET published_revision_id = r.id,"
+                " review_status = 'approved', last_reviewed_at = now(),"
+                " first_published_at = now() FROM articles_revision r"
+                " WHERE r.article_id = a.id"
+            )
+    return author, chair
+
+
+def approve_new_revision(article, author, chair, number):
+    from articles.services import revision_draft_for_edit, revision_update_draft
+    from editorial import services
+
+    draft = revision_draft_for_edit(article=article, actor=author)
+    revision_update_draft(revision=draft, title=f"Approved {number} times?")
+    submission = services.submission_submit(article=article, revision=draft, actor=author)
+    services.submission_start_review(submission=submission, actor=chair)
+    services.submission_approve(submission=submission, actor=chair, comment="Bench")
+
+
+def hit_ratio(author, chair):
+    from django.db import connections
+    from django.test import Client
+
+    from articles.models import Article
+
+    article_a = Article.objects.get(slug="article-0")
+    others = list(Article.objects.exclude(topic_id=article_a.topic_id).order_by("pk")[:200])
+    client = Client()
+    for article in others:  # warm the cache
+        for audience in ("professional", "patient"):
+            client.get(article.get_absolute_url(), {"audience": audience})
+    stop = threading.Event()
+    counts = {"hit": 0, "miss": 0}
+    lock = threading.Lock()
+    approvals = [0]
+
+    def writer():
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                approvals[0] += 1
+                approve_new_revision(article_a, author, chair, approvals[0])
+                stop.wait(max(0.0, 1.0 - (time.monotonic() - started)))
+        finally:
+            connections.close_all()
+
+    def reader(seed):
+        rng = random.Random(seed)
+        reader_client = Client()
+        try:
+            while not stop.is_set():
+                article = rng.choice(others)
+                audience = rng.choice(("professional", "patient"))
+                response = reader_client.get(article.get_absolute_url(), {"audience": audience})
+                with lock:
+                    counts[response["X-Reader-Cache"]] += 1
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer)] + [
+        threading.Thread(target=reader, args=(seed,)) for seed in (1, 2)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(SECONDS)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    total = counts["hit"] + counts["miss"]
+    shown = client.get(article_a.get_absolute_url()).content.decode()
+    fresh = f"Approved {approvals[0]} times?" in shown
+    print(
+        f"| cache hit ratio for other articles while article A is approved every second "
+        f"({ARTICLES:,} articles, {SECONDS:.0f} s, {approvals[0]} approvals of A, "
+        f"{total:,} reads) | {counts['hit'] / max(total, 1):.2%} | target ≥ 99 % |"
+    )
+    print(f"  article A shows its latest approval: {'yes' if fresh else 'NO'}")
+
+
+def _approve_for(article_id, author_id, chair_id, deadline, results):
+    """One writer process: approve new revisions of one article until ``deadline``."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+
+    users = get_user_model().objects
+    article, author, chair = (
+        Article.objects.get(pk=article_id),
+        users.get(pk=author_id),
+        users.get(pk=chair_id),
+    )
+    done, error = 0, ""
+    try:
+        while time.monotonic() < deadline:
+            approve_new_revision(article, author, chair, done)
+            done += 1
+    except Exception as failure:  # noqa: BLE001 - reported by the parent
+        error = repr(failure)
+    results.put((done, error))
+
+
+def approvals_per_second(author, chair, writers=WRITERS):
+    """Writers are processes (threads would share one interpreter lock), forked after
+    this process closed its database connections."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from articles.models import Article
+    from editorial.audit import verify_chain
+
+    article_ids = list(
+        Article.objects.order_by("pk").values_list("pk", flat=True)[100 : 100 + writers]
+    )
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    started = time.monotonic()
+    deadline = started + APPROVAL_SECONDS
+    processes = [
+        context.Process(target=_approve_for, args=(pk, author.pk, chair.pk, deadline, results))
+        for pk in article_ids
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.monotonic() - started
+    approvals = sum(done for done, _ in outcomes)
+    errors = [error for _, error in outcomes if error]
+    checked, broken = verify_chain()
+    print(
+        f"| approvals/s, {writers} writer process(es) on {writers} article(s) (each also submits "
+        f"and starts the review: 3 audit entries, ~65 queries) | {approvals / elapsed:.1f}/s "
+        f"| target ≥ 200/s with the chain intact |"
+    )
+    print(
+        f"  audit chain: {checked:,} entries, {'intact' if broken is None else broken}"
+        + (f"; errors: {errors[:3]}" if errors else "")
+    )
+
+
+def main():
+    recreate_database()
+    author, chair = build()
+    print(f"Built {ARTICLES:,} approved articles in {TOPICS} topics in {DATABASE}.")
+    hit_ratio(author, chair)
+    approvals_per_second(author, chair, writers=1)  # for comparison: is the lock the limit?
+    approvals_per_second(author, chair)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
