@@ -15,10 +15,9 @@ from config import cache as breaker_cache
 from editorial.audit import verify_chain
 from editorial.models import Notification, Submission, SubmissionState
 from tests.articles.reader_support import lock_and_publish, make_reviewers
-from tests.editorial.test_outbox import _start_worker
 from tests.factories import ArticleFactory, RevisionFactory
 from tests.faultproxy import FaultProxy
-from tests.realservices import manage_env, run_python, wait_for
+from tests.realservices import manage_env, run_python, start_worker_process, wait_for
 
 
 @pytest.fixture
@@ -200,7 +199,7 @@ def test_submit_and_approve_with_redis_black_holed_commit_fast_and_mail_goes_out
     assert smtp_server.messages == []
 
     redis_proxy.set("pass")
-    worker = _start_worker({**env, "REDIS_URL": own_redis.url})
+    worker = start_worker_process({**env, "REDIS_URL": own_redis.url})
     try:
         for _ in range(2):  # two sweeps: the second must find nothing left to send
             sweep = run_python("from editorial.tasks import sweep; sweep.delay()", env=env)
