@@ -1,36 +1,28 @@
 """``ETag`` / ``Last-Modified`` for API responses, and ``304 Not Modified``.
 
-Validators come from the reader pages' cache generation (``articles.page_cache``): every
-change that can alter a public page starts a new generation, so the API is invalidated by
-exactly the same events as the pages, and a conditional GET that matches costs no database
-query. ``Last-Modified`` is when this generation was first seen: never earlier than the
-change that started it. With the cache unreachable there are no validators (never a stale
-304)."""
+Validators come from the same record of public changes as the reader pages' cache
+(``articles.page_cache.public_version``): every change that can alter a public page moves
+it, so the API is invalidated by exactly the same events as the pages, and a conditional GET
+that matches costs no database query between the page cache's polls. ``Last-Modified`` is
+the newest recorded change. If PostgreSQL's change record cannot be read there are no
+validators (never a stale 304)."""
 
 import hashlib
+import math
 
-from django.core.cache import cache
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from articles import page_cache
 
-BORN_KEY = "api:generation-born:{}"
-
 
 def validators(request):
     """``(etag, last_modified_timestamp)`` for this request, or None."""
-    generation = page_cache.current_generation()
-    if generation is None:
+    version = page_cache.public_version()
+    if version is None:
         return None
-    try:
-        now = int(timezone.now().timestamp())
-        key = BORN_KEY.format(generation)
-        cache.add(key, now, page_cache.PAGE_TIMEOUT * 24)
-        born = cache.get(key) or now
-    except Exception:  # noqa: BLE001 - a cache outage costs validators, not the response
-        return None
-    digest = hashlib.sha256(f"{generation}|{request.get_full_path()}".encode()).hexdigest()
+    token, changed_at = version
+    born = math.ceil(changed_at.timestamp())
+    digest = hashlib.sha256(f"{token}|{request.get_full_path()}".encode()).hexdigest()
     return quote_etag(digest[:32]), born
 
 

@@ -93,6 +93,10 @@ class _Local:
         self.polled_since = None  # timezone.now() when the last good poll started
         self.ok = False  # could the last poll ask PostgreSQL?
         self.not_before = not_before  # pages rendered earlier are never served
+        # The newest change PostgreSQL recorded, as far as this process has read (its
+        # ``changed_at``, the same in every process), or since when none is known.
+        self.latest_change = None
+        self.quiet_since = None
 
 
 _local = _Local()
@@ -133,6 +137,11 @@ def refresh():
             _local.polled_at = time.monotonic()
         return False
     with _local.lock:
+        if first:
+            _local.quiet_since = since
+        newest = max((at for _pk, _scope, at in rows), default=None)
+        if newest is not None and (_local.latest_change is None or newest > _local.latest_change):
+            _local.latest_change = newest
         fresh = [(pk, scope, at) for pk, scope, at in rows if pk not in _local.seen_ids]
         for pk, _scope, changed_at in fresh:
             _local.seen_ids[pk] = changed_at
@@ -143,6 +152,19 @@ def refresh():
         _local.polled_at = time.monotonic()
         _local.ok = True
     return True
+
+
+def public_version():
+    """A version of everything public, for responses that show the whole site (the API's
+    ETag and Last-Modified): ``(token, last_modified)`` where ``last_modified`` is a
+    datetime, or None if PostgreSQL could not be asked. It changes with every recorded
+    change, within the same ``READER_CACHE_CHECK_SECONDS`` bound as the pages; no query
+    between polls."""
+    if not refresh():
+        return None
+    with _local.lock:
+        latest = _local.latest_change or _local.quiet_since
+    return latest.isoformat(), latest
 
 
 def _mark_seen_locked(scopes):
