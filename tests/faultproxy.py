@@ -16,9 +16,13 @@ MODES = ("pass", "refuse", "blackhole", "latency", "cut")
 
 
 def _reset(sock):
-    """Close with RST rather than FIN, as a refusing or crashing server would."""
+    """Close with RST rather than FIN, as a refusing or crashing server would. The shutdown
+    first wakes a pump thread blocked in ``recv`` on this socket: on Linux a close alone
+    waits for that call, and the peer would never learn the connection is gone."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         sock.close()
 
