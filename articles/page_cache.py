@@ -60,6 +60,7 @@ WATCHED_MODELS = (
     "articles.Topic",
     "articles.RelatedQuestion",
     "articles.ReviewRecord",
+    "articles.Notice",
 )
 
 

@@ -13,6 +13,7 @@ from editorial.models.assignments import (
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
+from editorial.models.signatures import Signature, SignatureMeaning
 from editorial.models.submissions import (
     OPEN_STATES,
     REVIEWABLE_STATES,
@@ -39,6 +40,8 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationQuerySet",
+    "Signature",
+    "SignatureMeaning",
     "Submission",
     "SubmissionKind",
     "SubmissionQuerySet",

@@ -38,7 +38,14 @@ def submission_approve(*, submission, actor, comment="", reviewers=None, data=No
 
 
 def _do_approve(
-    *, submission, actor, comment, reviewers, data, action=AuditAction.SUBMISSION_APPROVE
+    *,
+    submission,
+    actor,
+    comment,
+    reviewers,
+    data,
+    action=AuditAction.SUBMISSION_APPROVE,
+    literature_current_through=None,
 ):
     """``submission_approve`` for a caller that holds the submission's lock and has
     decided the approval stands (the quorum was reached, or the chair overrides)."""
@@ -57,12 +64,20 @@ def _do_approve(
         data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
         action=action,
     )
-    _publish(submission, snapshot)
+    override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
+    _publish(
+        submission,
+        snapshot,
+        override_reason=comment if override else "",
+        literature_current_through=literature_current_through,
+    )
     _core.notify_authors(entry, submission)
     return submission
 
 
-def _publish(submission, snapshot):
+def _publish(submission, snapshot, *, override_reason, literature_current_through):
+    """``override_reason`` is set when the chair approved without the quorum: readers are
+    told so, with the reason."""
     article = (
         Article.objects.select_for_update().select_related("topic").get(pk=submission.article_id)
     )
@@ -74,6 +89,10 @@ def _publish(submission, snapshot):
     article.last_reviewed_at = now
     article.next_review_due = add_months(timezone.localdate(now), months)
     article.reviewed_by = snapshot
+    article.approved_by_override = bool(override_reason)
+    article.override_reason = override_reason
+    article.literature_current_through = literature_current_through or timezone.localdate(now)
+    article.cited_retraction_on = None  # the board has re-checked it
     article.save(
         update_fields=[
             "published_revision",
@@ -82,6 +101,10 @@ def _publish(submission, snapshot):
             "last_reviewed_at",
             "next_review_due",
             "reviewed_by",
+            "approved_by_override",
+            "override_reason",
+            "literature_current_through",
+            "cited_retraction_on",
         ]
     )
     ReviewRecord.objects.create(
@@ -91,4 +114,7 @@ def _publish(submission, snapshot):
         content_hash=submission.content_hash,
         reviewers=snapshot,
         is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
+        is_override=article.approved_by_override,
+        override_reason=override_reason,
+        literature_current_through=article.literature_current_through,
     )
