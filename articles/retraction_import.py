@@ -10,9 +10,14 @@ from django.db import transaction
 
 from articles.retractions import RetractedWork, normalise_doi, normalise_pmid
 
-# The columns of the Retraction Watch CSV that we read (it has others: Subject,
-# Institution, Publisher, Country, Author, URLS, ArticleType, RetractionPubMedID,
-# OriginalPaperDate, Paywalled, Notes).
+# The header of the Retraction Watch CSV, in its order.
+SNAPSHOT_COLUMNS = (
+    "Record ID", "Title", "Subject", "Institution", "Journal", "Publisher", "Country",
+    "Author", "URLS", "ArticleType", "RetractionDate", "RetractionDOI", "RetractionPubMedID",
+    "OriginalPaperDate", "OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature",
+    "Reason", "Paywalled", "Notes",
+)  # fmt: skip
+# The columns we read; a file without them is not a snapshot.
 REQUIRED_COLUMNS = (
     "Record ID",
     "Title",

@@ -24,18 +24,14 @@ from common import use_own_database  # noqa: E402 - bench/common.py, beside this
 
 DATABASE = "imprimatur_bench_retractions"
 ROWS = 100_000
-COLUMNS = [
-    "Record ID", "Title", "Subject", "Institution", "Journal", "Publisher", "Country",
-    "Author", "URLS", "ArticleType", "RetractionDate", "RetractionDOI", "RetractionPubMedID",
-    "OriginalPaperDate", "OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature",
-    "Reason", "Paywalled", "Notes",
-]  # fmt: skip
 
 
 def _write_csv(path):
+    from articles.retraction_import import SNAPSHOT_COLUMNS
+
     with open(path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(COLUMNS)
+        writer.writerow(SNAPSHOT_COLUMNS)
         for n in range(1, ROWS + 1):
             writer.writerow([
                 n, f"Retracted study number {n} on a common clinical question",

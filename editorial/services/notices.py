@@ -10,6 +10,7 @@ from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.roles import is_chair
 from editorial.services import _core
+from editorial.services.signatures import printed_name
 
 
 def notice_issue(*, article, actor, kind, reason):
@@ -32,15 +33,12 @@ def notice_issue(*, article, actor, kind, reason):
             raise TransitionNotAllowed("Only a published article can carry a notice.")
         if Notice.objects.filter(article=locked, kind=NoticeKind.RETRACTION).exists():
             raise TransitionNotAllowed("This article has been retracted.")
-        member = getattr(actor, "board_member", None)
         notice = Notice.objects.create(
             article=locked,
             kind=kind,
             reason=reason,
             issued_at=timezone.now(),
-            issued_by=(member.display_name if member else "")
-            or actor.get_full_name()
-            or actor.get_username(),
+            issued_by=printed_name(actor),
         )
         locked.last_notice_at = notice.issued_at
         locked.save(update_fields=["last_notice_at"])

@@ -102,6 +102,12 @@ def authenticate(*, actor, password, submission, meaning):
     raise InvalidInput(WRONG_PASSWORD)
 
 
+def printed_name(actor):
+    """How a signer or the issuer of a notice is named: their board name, else their name."""
+    member = getattr(actor, "board_member", None)
+    return (member.display_name if member else "") or actor.get_full_name() or actor.get_username()
+
+
 def sign(*, actor, meaning, submission, decision=None):
     """The signature of ``actor`` on ``submission``'s revision, in the caller's transaction
     (after ``authenticate``)."""
@@ -109,9 +115,7 @@ def sign(*, actor, meaning, submission, decision=None):
     member = getattr(actor, "board_member", None)
     return Signature.objects.create(
         signer=actor,
-        printed_name=(member.display_name if member else "")
-        or actor.get_full_name()
-        or actor.get_username(),
+        printed_name=printed_name(actor),
         credentials=member.credentials if member else "",
         meaning=meaning,
         time_zone=settings.TIME_ZONE,

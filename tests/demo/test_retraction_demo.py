@@ -1,7 +1,6 @@
 """Issue 11, done when: on the demo, after ``import_retractions`` of a CSV that retracts a
 study cited by the B12 article, the next sweep opens its re-review and the page says why."""
 
-import csv
 import io
 
 import pytest
@@ -10,7 +9,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from editorial.models import Submission, SubmissionKind, SubmissionState
-from tests.editorial.test_retractions import COLUMNS, row
+from tests.editorial.test_retractions import row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,10 @@ def test_a_retracted_study_cited_by_the_b12_article_sends_it_back_to_the_board(
 ):
     article = Article.objects.get(slug=B12)
     cited = article.published_revision.references.get(position=1)
-    path = tmp_path / "retraction_watch.csv"
-    with open(path, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=COLUMNS)
-        writer.writeheader()
-        # As the snapshot writes it: a resolver URL and another case.
-        writer.writerow(
-            row(424242, doi=f"https://doi.org/{cited.doi.upper()}", date="2/3/2026 0:00")
-        )
-    call_command("import_retractions", str(path), "--no-progress", stdout=io.StringIO())
+    # As the snapshot writes it: a resolver URL and another case.
+    retracted = row(424242, doi=f"https://doi.org/{cited.doi.upper()}", date="2/3/2026 0:00")
+    path = write_csv(tmp_path / "retraction_watch.csv", [retracted])
+    call_command("import_retractions", path, "--no-progress", stdout=io.StringIO())
 
     call_command("send_reminders", stdout=io.StringIO())
 

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from articles.models import RetractedWork
+from articles.retraction_import import SNAPSHOT_COLUMNS as COLUMNS
 from articles.retractions import normalise_doi, retracted_citations
 from editorial.models import AuditEntry, Notification, Submission, SubmissionKind
 from editorial.sweep import run_sweep
@@ -21,13 +22,6 @@ from tests.factories import ReferenceFactory, RevisionFactory
 from workspace.checks import check_revision
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS = [
-    "Record ID", "Title", "Subject", "Institution", "Journal", "Publisher", "Country",
-    "Author", "URLS", "ArticleType", "RetractionDate", "RetractionDOI", "RetractionPubMedID",
-    "OriginalPaperDate", "OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature",
-    "Reason", "Paywalled", "Notes",
-]  # fmt: skip
 
 
 def row(record_id, *, doi="", pmid="", date="3/14/2026 0:00", title="A retracted trial"):
