@@ -5,8 +5,14 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=collectstatic-only REDIS_URL=redis://collectstatic-only \
-    python manage.py collectstatic --no-input
+# collectstatic loads the production settings, which require a signing key: a throwaway one.
+RUN python -c "from cryptography.hazmat.primitives import serialization as s; \
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey as K; \
+open('/tmp/build-key.pem', 'wb').write(K.generate().private_bytes(\
+s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()))" \
+    && SECRET_KEY=collectstatic-only REDIS_URL=redis://collectstatic-only \
+    SIGNING_KEY_FILE=/tmp/build-key.pem python manage.py collectstatic --no-input \
+    && rm /tmp/build-key.pem
 RUN useradd --create-home imprimatur
 USER imprimatur
 EXPOSE 8000

@@ -6,12 +6,13 @@ PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 DEV_SETTINGS := config.settings.development
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench migrate seed clean help
+.PHONY: run test lint bench migrate seed clean help stack
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   set up .venv and run ruff, the import contracts and the whole pytest suite (PostgreSQL + Redis)"
 	@echo "make bench  run the benchmarks under bench/ and print the figures"
+	@echo "make stack  serve the demo as in production: nginx, gunicorn, Celery worker and beat (Ctrl-C stops)"
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required (see README)"; exit 1; }
@@ -55,5 +56,23 @@ bench: $(VENV)/.dev-deps
 	@$(PY) scripts/check_services.py
 	$(PY) bench/run.py
 
+# The production-like stack on one machine, without Docker (README "Running the full stack").
+STACK_PORT ?= 8080
+STACK_APP_PORT ?= 8081
+STACK_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
+	DATABASE_URL=$${STACK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imprimatur_stack} \
+	REDIS_URL=$${STACK_REDIS_URL:-redis://127.0.0.1:6379/1} \
+	SECRET_KEY=$$($(PY) scripts/stack.py secret-key) \
+	ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://localhost:$(STACK_PORT) \
+	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 TRUSTED_PROXY_COUNT=1 \
+	NGINX_PORT=$(STACK_PORT) APP_UPSTREAM=127.0.0.1:$(STACK_APP_PORT) STACK_APP_PORT=$(STACK_APP_PORT)
+
+stack: $(VENV)/.run-deps
+	@$(PY) scripts/check_services.py
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is required: apt-get install nginx-light"; exit 1; }
+	$(STACK_ENV) $(PY) scripts/stack.py prepare
+	@echo "Serving the demo behind nginx at http://localhost:$(STACK_PORT) (Ctrl-C stops every process)"
+	$(STACK_ENV) $(VENV)/bin/honcho -f Procfile start
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .stack

@@ -12,10 +12,11 @@ from articles.models import (
     Revision,
     Topic,
 )
+from articles.text import CleanTextAdminMixin
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "re_review_months"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,14 +34,14 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
-class RelatedQuestionInline(admin.TabularInline):
+class RelatedQuestionInline(CleanTextAdminMixin, admin.TabularInline):
     model = RelatedQuestion
     fk_name = "article"
     autocomplete_fields = ["related"]
     extra = 0
 
 
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "topic", "review_status", "last_reviewed_at", "next_review_due"]
     list_filter = ["review_status", "topic"]
     search_fields = ["slug", "revisions__title"]

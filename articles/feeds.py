@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from articles import selectors
 from articles.presentation import plain_summary
+from articles.text import printable
 
 FEED_SIZE = 30
 
@@ -34,7 +35,8 @@ class ArticleFeed(Feed):
         return selectors.published_articles().prefetch_related("notices")[:FEED_SIZE]
 
     def item_title(self, article):
-        title = article.published_revision.title
+        # XML cannot carry control characters; titles stored before validation may.
+        title = printable(article.published_revision.title)
         notices = article.notices.all()
         if any(notice.is_retraction for notice in notices):
             return f"Retracted: {title}"
@@ -53,7 +55,7 @@ class ArticleFeed(Feed):
                 "the board is re-checking this article."
             )
         lines.append(plain_summary(article.published_revision.summary, 600))
-        return "\n\n".join(lines)
+        return printable("\n\n".join(lines))
 
     def item_link(self, article):
         return article.get_absolute_url()
@@ -71,4 +73,4 @@ class ArticleFeed(Feed):
         return max(filter(None, (article.last_reviewed_at, article.last_notice_at)))
 
     def item_categories(self, article):
-        return [article.topic.name]
+        return [printable(article.topic.name)]

@@ -3,6 +3,7 @@
 from django import forms
 
 from articles.models import FEEDBACK_MESSAGE_MAX, FeedbackKind
+from articles.text import MultiLineField
 
 FEEDBACK_MESSAGE_MIN = 10
 
@@ -17,7 +18,7 @@ class FeedbackForm(forms.Form):
         initial=FeedbackKind.QUESTION,
         widget=forms.RadioSelect,
     )
-    message = forms.CharField(
+    message = MultiLineField(
         label="Your message",
         min_length=FEEDBACK_MESSAGE_MIN,
         max_length=FEEDBACK_MESSAGE_MAX,

@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles import diffs, page_cache, selectors
+from articles import diffs, page_cache, selectors, text
+from articles.client_ip import client_ip
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
 from articles.models import FeedbackKind, Revision
@@ -32,9 +33,12 @@ SEARCH_MAX_LENGTH = 200
 
 @require_GET
 def article_list(request):
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    topic_slug = request.GET.get("topic", "").strip()
+    query = text.search_query(request.GET.get("q", "")[:SEARCH_MAX_LENGTH])
+    asked_topic = request.GET.get("topic", "").strip()
+    topic_slug = text.slug_or_empty(asked_topic)
     articles = selectors.search_published(query=query, topic_slug=topic_slug)
+    if asked_topic and not topic_slug:  # not a slug (?topic=%00): no such topic
+        articles = articles.none()
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for article in page.object_list:
@@ -121,16 +125,14 @@ def article_detail(request, slug):
     response["Cache-Control"] = "no-cache"
     if chosen:
         response.set_cookie(
-            AUDIENCE_COOKIE, audience, max_age=AUDIENCE_COOKIE_AGE, samesite="Lax", httponly=True
+            AUDIENCE_COOKIE,
+            audience,
+            max_age=AUDIENCE_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,  # Secure wherever the session cookie is
         )
     return response
-
-
-def _client_address(request):
-    # REMOTE_ADDR is the proxy's address behind one; the deployment's proxy should set it
-    # (gunicorn --forwarded-allow-ips). Trusting X-Forwarded-For here would let anyone
-    # pick their own rate-limit bucket.
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +145,7 @@ def article_feedback(request, slug):
     status = 200
     if request.method == "POST":
         form = FeedbackForm(request.POST)
-        limited = feedback_rate_limited(address=_client_address(request))
+        limited = feedback_rate_limited(address=client_ip(request))
         if form.is_bot():  # pretend it worked; file nothing
             return _see_thanks(slug)
         if limited:

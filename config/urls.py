@@ -5,7 +5,9 @@ from django.urls import include, path
 from articles import views as article_views
 from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
-from config.views import healthz
+from config.views import favicon, healthz
+from editorial.views import transparency
+from editorial.views.two_factor import two_factor_enrol, two_factor_verify
 
 admin.site.site_header = "Imprimatur editorial office"
 admin.site.site_title = "Imprimatur"
@@ -17,9 +19,29 @@ urlpatterns = [
     path("editorial-policy/", article_views.editorial_policy, name="editorial_policy"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/articles/", ArticleFeed(), name="article_feed"),
+    path("review-keys.json", transparency.review_keys, name="review_keys"),
+    path("audit/checkpoints.json", transparency.audit_checkpoints, name="audit_checkpoints"),
+    path(
+        "articles/<slug:slug>/review-record.json",
+        transparency.review_record,
+        name="review_record",
+    ),
+    path(
+        "articles/<slug:slug>/review-record/<int:revision>.json",
+        transparency.review_record,
+        name="review_record_revision",
+    ),
+    path(
+        "articles/<slug:slug>/review-record/<int:revision>/",
+        transparency.verify_review,
+        name="verify_review",
+    ),
     path("", include("reviewers.urls")),
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("admin/two-factor/", two_factor_verify, name="two_factor_verify"),
+    path("admin/two-factor/enrol/", two_factor_enrol, name="two_factor_enrol"),
     path("admin/", admin.site.urls),
 ]

@@ -6,8 +6,11 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+
+from editorial.sweep import sweep_health
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ def _broker():
     return "ok"
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 @never_cache
 def healthz(request):
     checks, down = {}, []
@@ -48,5 +56,27 @@ def healthz(request):
             logger.exception("healthz: %s is down", name)
             checks[name] = "down"
             down.append(name)
-    body = {"status": "ok" if not down else "unavailable", "checks": checks, "down": down}
+    sweep, last_sweep = "unknown", None
+    try:
+        health = sweep_health()
+    except Exception:  # noqa: BLE001 - the database check above names the cause
+        health = None
+    if health is not None:
+        # Red when beat (or the worker) stopped: the last sweep is over two intervals old.
+        sweep = "stale" if health.stale else ("ok" if health.last else "not run yet")
+        if health.stale:
+            down.append("sweep")
+        if health.last:
+            last_sweep = {
+                "finished_at": health.last.finished_at.isoformat(),
+                "counts": health.last.counts,
+                "error": bool(health.last.error),
+            }
+    body = {
+        "status": "ok" if not down else "unavailable",
+        "checks": checks,
+        "down": down,
+        "sweep": sweep,
+        "last_sweep": last_sweep,
+    }
     return JsonResponse(body, status=503 if down else 200)

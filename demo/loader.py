@@ -34,6 +34,7 @@ from editorial.services import (
     submission_submit,
     submission_withdraw,
 )
+from editorial.signing import checkpoints
 from reviewers.models import BoardMember, ConflictOfInterest
 
 
@@ -57,6 +58,8 @@ def seed(demo, *, say=lambda line: None):
         _policy(demo, users[demo.chair])
         _articles(demo, users, topics, members, say)
         _related_questions(demo)
+        # Sign the log, so that every demo review record carries its inclusion proof.
+        checkpoints.write_checkpoint(only_if_grown=True)
     return Seeded(users=users, kept_password=kept_password)
 
 

@@ -4,6 +4,7 @@ check the rules (and the forms repeat the messages a person is most likely to ne
 from django import forms
 
 from articles.models import Revision
+from articles.text import MultiLineField
 from editorial.models import DecisionOutcome
 from reviewers.models import BoardMember
 
@@ -40,7 +41,7 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Your decision"
     )
-    comment = forms.CharField(
+    comment = MultiLineField(
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         required=False,
         max_length=8000,
@@ -65,7 +66,7 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         required=False,
         max_length=2000,
         widget=forms.Textarea,
@@ -74,7 +75,7 @@ class ReasonForm(forms.Form):
 
 
 class RequiredReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         max_length=4000,
         widget=forms.Textarea,
         error_messages={"required": "A written reason is required."},
@@ -93,7 +94,7 @@ class ReviewerChoiceForm(forms.Form):
 
 
 class ConfirmRejectForm(forms.Form):
-    comment = forms.CharField(
+    comment = MultiLineField(
         required=False,
         max_length=4000,
         widget=forms.Textarea,

@@ -60,6 +60,10 @@ ROLE_PERMISSIONS = {
         "reviewers.change_boardmember",
         "reviewers.view_conflictofinterest",
         "reviewers.add_conflictofinterest",
+        # Sign-in attempts and lockouts, recorded by django-axes.
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
     ],
 }
 
@@ -93,7 +97,11 @@ def is_chair(user):
 def chair_users():
     """The active users ``is_chair`` is true for."""
     return get_user_model().objects.with_perm(
-        CHAIR_PERMISSION, is_active=True, include_superusers=True
+        CHAIR_PERMISSION,
+        is_active=True,
+        include_superusers=True,
+        # Named: django-axes' backend (sign-in lockouts) stands first and grants nothing.
+        backend="django.contrib.auth.backends.ModelBackend",
     )
 
 

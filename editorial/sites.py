@@ -2,14 +2,33 @@
 review queue; the chair's index links to the board view."""
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from editorial.roles import is_chair
+from editorial.sweep import sweep_health
+
+
+class BoardAuthenticationForm(AdminAuthenticationForm):
+    """An author who signs in here with the right password is told where authors sign in,
+    instead of Django's "enter the correct username and password for a staff account"."""
+
+    def confirm_login_allowed(self, user):
+        if user.is_active and not user.is_staff:
+            raise ValidationError(
+                "This sign-in is for the Medical Advisory Board. Authors sign in to their "
+                "workspace at %(url)s.",
+                code="not_staff",
+                params={"url": reverse("login")},
+            )
+        super().confirm_login_allowed(user)
 
 
 class EditorialAdminSite(admin.AdminSite):
     index_template = "admin/editorial_index.html"
+    login_form = BoardAuthenticationForm
 
     def index(self, request, extra_context=None):
         member = getattr(request.user, "board_member", None)
@@ -19,5 +38,6 @@ class EditorialAdminSite(admin.AdminSite):
             **(extra_context or {}),
             "is_chair": is_chair(request.user),
             "board_member": member,
+            "sweep": sweep_health() if is_chair(request.user) else None,
         }
         return super().index(request, extra_context)

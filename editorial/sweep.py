@@ -3,16 +3,19 @@ same code once in the foreground. It is window-based (everything owed up to ``no
 sweep that did not run for days still sends what is owed, once."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article
 from editorial import services
 from editorial.errors import WorkflowError
-from editorial.models import OPEN_STATES, EditorialPolicy
+from editorial.models import OPEN_STATES, EditorialPolicy, SweepRun
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
+from editorial.signing import checkpoints
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ class SweepResult:
     escalations_claimed: int = 0
     digests_claimed: int = 0
     outbox_resent: int = 0
+    checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
 
     def summary(self):
@@ -39,7 +43,8 @@ class SweepResult:
             f"(+{self.reminders_superseded} superseded), "
             f"escalations: {self.escalations_claimed}, "
             f"digests: {self.digests_claimed}, "
-            f"unsent notifications re-queued: {self.outbox_resent}"
+            f"unsent notifications re-queued: {self.outbox_resent}, "
+            f"audit log: {self.checkpoint}"
         )
 
 
@@ -73,13 +78,51 @@ def resend_stale_outbox(now, result):
 
 def run_sweep(*, now=None):
     """One sweep. Returns a ``SweepResult``; ``result.queued`` lists outbox rows that the
-    caller must send (the Celery task queues them; the command sends them itself)."""
+    caller must send (the Celery task queues them; the command sends them itself). Records
+    a ``SweepRun`` with what it did (or the error it stopped on)."""
     now = now or timezone.now()
+    started = timezone.now()
     result = SweepResult()
-    policy = EditorialPolicy.load()
-    open_due_re_reviews(now, result)
-    result.retraction_re_reviews = services.retractions_open_re_reviews(now=now)
-    claims.sweep_reminders(now=now, policy=policy, result=result)
-    digests.sweep_digests(now=now, result=result)
-    resend_stale_outbox(now, result)
+    try:
+        policy = EditorialPolicy.load()
+        open_due_re_reviews(now, result)
+        result.retraction_re_reviews = services.retractions_open_re_reviews(now=now)
+        claims.sweep_reminders(now=now, policy=policy, result=result)
+        digests.sweep_digests(now=now, result=result)
+        resend_stale_outbox(now, result)
+        result.checkpoint = checkpoints.sweep_checkpoint(now=now)
+    except Exception as error:
+        _record(started, result, error=f"{error.__class__.__name__}: {error}")
+        raise
+    _record(started, result)
     return result
+
+
+RUNS_KEPT = timedelta(days=30)
+
+
+def _record(started, result, *, error=""):
+    counts = {name: value for name, value in asdict(result).items() if name != "queued"}
+    finished = timezone.now()
+    SweepRun.objects.create(
+        started_at=started, finished_at=finished, counts=counts, error=error[:2000]
+    )
+    SweepRun.objects.filter(finished_at__lt=finished - RUNS_KEPT).delete()
+
+
+@dataclass
+class SweepHealth:
+    last: SweepRun | None
+    stale: bool
+    max_age: timedelta
+
+
+def sweep_health(now=None):
+    """The last sweep, and whether it is stale: more than two intervals old (beat or the
+    worker is not running). No sweep yet (a new installation) is not stale."""
+    now = now or timezone.now()
+    max_age = timedelta(seconds=2 * settings.SWEEP_INTERVAL_SECONDS)
+    last = SweepRun.objects.order_by("-finished_at").first()
+    return SweepHealth(
+        last=last, stale=bool(last and now - last.finished_at > max_age), max_age=max_age
+    )

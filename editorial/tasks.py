@@ -20,8 +20,12 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def send_notification(notification_id):
-    """Send one outbox row; a second delivery of the same task sends nothing."""
-    return delivery.notification_send(notification_id)
+    """Send one outbox row; a second delivery of the same task sends nothing. A row marked
+    failed is not retried."""
+    try:
+        return delivery.notification_send(notification_id)
+    except delivery.NotificationFailedError:
+        return False
 
 
 @shared_task(acks_late=True)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from articles.text import CleanTextAdminMixin
 from reviewers.models import ConflictKind, ConflictOfInterest
 
 
@@ -23,7 +24,7 @@ class ConflictInline(admin.TabularInline):
         return False  # declared through the conflict admin, which audits
 
 
-class BoardMemberAdmin(admin.ModelAdmin):
+class BoardMemberAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "credentials", "is_active", "max_open_assignments"]
     list_filter = ["is_active", "specialties"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]

@@ -1,4 +1,8 @@
+import uuid
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.db import connection
 
@@ -16,6 +20,21 @@ from tests.factories import (
 )
 
 pytest_plugins = ["tests.realservices"]
+
+
+@pytest.fixture(scope="session")
+def key_file(tmp_path_factory):
+    """A signing key for production settings, as an operator would provide one (production
+    refuses to start without SIGNING_KEY_FILE)."""
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(path)
 
 
 def pytest_collection_modifyitems(items):
@@ -52,6 +71,13 @@ def _set_audit_triggers(*, enabled):
     with connection.cursor() as cursor:
         for trigger in AUDIT_TRIGGERS:
             cursor.execute(f"ALTER TABLE editorial_auditentry {verb} TRIGGER {trigger}")
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_buckets(settings):
+    """Rate-limit counters live in the shared test Redis for up to an hour: each test
+    counts in buckets of its own."""
+    settings.RATE_LIMIT_KEY_PREFIX = f"{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
 
-from workspace.views import SignInView
+from workspace.views import RateLimitedPasswordResetView, SignInView
 
 # The auth views put the request's host in ``site_name``; our pages and emails show ours.
 SITE = {"site_name": settings.SITE_NAME}
@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        RateLimitedPasswordResetView.as_view(
             email_template_name="registration/password_reset_email.txt",
             html_email_template_name="registration/password_reset_email.html",
             subject_template_name="registration/password_reset_subject.txt",

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from articles.models import Reference, ReferenceKind, Revision, Topic
+from articles.text import MultiLineField, SingleLineField, TitleField
 from workspace import checks
 
 AUTHORS_GROUP = "Authors"
@@ -29,12 +30,12 @@ def _normalize_newlines(text):
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(
+    title = TitleField(
         label="Question",
         max_length=_model_max_length(Revision, "title"),
         help_text="The reader's question, as they would ask it.",
     )
-    summary = forms.CharField(
+    summary = MultiLineField(
         label="Answer summary",
         required=False,
         max_length=_model_max_length(Revision, "summary"),
@@ -44,14 +45,14 @@ class ArticleForm(forms.Form):
             "Cite references as [1]."
         ),
     )
-    body = forms.CharField(
+    body = MultiLineField(
         label="Body (Markdown)",
         required=False,
         max_length=_model_max_length(Revision, "body"),
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text="## for headings, - for lists, **bold**. Cite as [1], [1, 2] or [1-3].",
     )
-    patient_body = forms.CharField(
+    patient_body = MultiLineField(
         label="Plain-language patient version (optional, Markdown)",
         required=False,
         max_length=_model_max_length(Revision, "patient_body"),
@@ -64,7 +65,7 @@ class ArticleForm(forms.Form):
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.order_by("name"), empty_label="Choose a topic"
     )
-    coauthors = forms.CharField(
+    coauthors = SingleLineField(
         label="Co-authors",
         required=False,
         max_length=2000,
@@ -140,8 +141,8 @@ class ReferenceForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "position"}),
     )
     kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *ReferenceKind.choices])
-    title = forms.CharField(label="Title", max_length=_model_max_length(Reference, "title"))
-    source = forms.CharField(
+    title = TitleField(label="Title", max_length=_model_max_length(Reference, "title"))
+    source = SingleLineField(
         label="Source",
         max_length=_model_max_length(Reference, "source"),
         help_text="Journal, publisher or issuing body.",
@@ -296,7 +297,7 @@ def with_another_reference(data):
 
 
 class SubmitForm(forms.Form):
-    note = forms.CharField(
+    note = MultiLineField(
         label="Note to reviewers",
         required=False,
         max_length=4000,
@@ -312,9 +313,14 @@ class SubmitForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         label="Reason (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # Withdrawing is one click away from the submit button's place: ask once more.
+    confirm = forms.BooleanField(
+        label="Yes, take this version out of review",
+        error_messages={"required": "Tick the box to confirm you want to withdraw it."},
     )

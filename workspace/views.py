@@ -12,16 +12,18 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
+from articles.client_ip import client_ip
 from articles.diffs import compare_revisions
 from articles.presentation import audience_from, reader_context
 from articles.services import article_create
+from articles.throttle import rate_limited
 from editorial.errors import WorkflowError
 from editorial.models import SubmissionState
 from editorial.services import article_save_draft
@@ -101,6 +103,23 @@ class Workspace:
         return self.newest is not None and self.newest.is_open
 
     @property
+    def has_diff_base(self):
+        """Reviewers have seen an earlier version: "what changed" has something to show."""
+        return any(s.revision.number < self.revision.number for s in self.submissions)
+
+    @property
+    def version_state(self):
+        """What the newest version is, in words, beside its number."""
+        revision = self.revision
+        if revision.pk == self.article.published_revision_id:
+            return "published"
+        if not revision.is_locked:
+            return "draft"
+        if self.status.is_in_review:
+            return "with the board, read-only"
+        return "submitted, read-only"
+
+    @property
     def feedback_submission(self):
         """The submission whose reviewers' comments the author should see: the newest if
         the board asked for changes or rejected it, else the one it answered."""
@@ -178,6 +197,19 @@ def article_preview(request, pk):
         audience=audience_from(request.GET.get("audience")),
         preview=True,
     )
+    # The way back to the work, shown above the preview (the reader's template takes them
+    # as plain links: it knows nothing of the workspace).
+    context["preview_links"] = [
+        *(
+            []
+            if workspace.status.is_in_review
+            else [("Back to the editor", reverse("author:edit", args=[pk]))]
+        ),
+        (
+            "Checklist and submission" if workspace.can_submit else "Status and history",
+            reverse("author:detail", args=[pk]),
+        ),
+    ]
     response = render(request, "articles/detail.html", context)
     # A preview is not the published page: keep it out of search engines and caches.
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -227,7 +259,7 @@ def article_withdraw(request, pk):
     workspace = Workspace.load(_article_or_404(request, pk))
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not withdrawn: see the reason.")
+        messages.error(request, "Not withdrawn: see the form below.")
         return _render_detail(request, workspace, withdraw_form=form, status=400)
     try:
         commands.withdraw_from_review(
@@ -308,3 +340,24 @@ class SignInView(LoginView):
     next_page = reverse_lazy("author:dashboard")
     # The auth views put the request's host in ``site_name``; the pages show ours.
     extra_context = {"site_name": settings.SITE_NAME}
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """Django's password reset, with requests limited per client address and per account
+    (the email asked for): over either limit the form says so (429) and sends nothing."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limits = (
+            ("reset-address", client_ip(self.request), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
+            ("reset-account", email, settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT),
+        )
+        if any(
+            rate_limited(bucket=bucket, key=key, limit=limit, window_seconds=3600)
+            for bucket, key, limit in limits
+        ):
+            form.add_error(
+                None, "Too many password-reset requests. Please wait an hour and try again."
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

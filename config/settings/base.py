@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes
 from environment variables (see README "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,6 +27,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_fsm",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "reviewers",
     "editorial",
@@ -38,9 +45,61 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "editorial.views.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every page, the admin's included (django-csp): scripts and
+# styles from our own origin only, or inline with the request's nonce (templates use
+# ``request.csp_nonce``; cached reader pages need none: they carry no inline code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Two-factor authentication for staff (django-otp): with this on, reviewers, the chair and
+# superusers enrol an authenticator app on their first admin sign-in and give a code (or a
+# recovery code) at every sign-in. Production turns it on.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Sign-in protection (django-axes), the same for the admin and the author sign-in: after
+# AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
+# address is locked out for the cool-off, even with the right password. Attempts and
+# lockouts are recorded in the database (the chair reads them in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip_for_axes"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many reverse proxies of ours stand in front of the app (nginx: 1). The client's
+# address is read from X-Forwarded-For that many hops from the right; 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password-reset requests, per client address and per account (email), per hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+RATE_LIMIT_KEY_PREFIX = ""
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -140,14 +199,25 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# The Ed25519 private key (PEM) that signs review records and audit checkpoints. Production
+# refuses to start without it; development and tests create one on first use.
+SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default="")
+SIGNING_KEY_AUTOCREATE = False
+
 OUTBOX_RESEND_GRACE_SECONDS = env.int("OUTBOX_RESEND_GRACE_SECONDS", default=600)
+# A notification that fails this many times (or once, with a permanent error) is marked
+# failed with its reason, shown in the admin, and no longer re-queued.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 # How often each web process asks the shared cache whether reader pages changed: a change
 # made in one process reaches the cached pages of the others at most this late.
 READER_CACHE_CHECK_SECONDS = env.float("READER_CACHE_CHECK_SECONDS", default=1.0)
 
+# How often beat runs the sweep; /healthz and the chair's admin index turn red when the last
+# sweep is more than two intervals old.
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60)
 CELERY_BEAT_SCHEDULE = {
     "editorial-sweep": {
         "task": "editorial.tasks.sweep",
-        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=15 * 60),
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
 }

@@ -12,5 +12,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of failing with "database is locked" halfway through a service.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
+# Review records and audit checkpoints are signed with a key made on first use (git-ignored).
+SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "signing-key.pem"))
+SIGNING_KEY_AUTOCREATE = True
+
 # The demo (`manage.py seed_demo`) exists in development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

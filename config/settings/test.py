@@ -7,12 +7,14 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur")
 
 from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import INSTALLED_APPS, env  # noqa: E402
+from config.settings.base import BASE_DIR, INSTALLED_APPS, env  # noqa: E402
 
 DEBUG = False
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # the demo: development and tests only
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SIGNING_KEY_FILE = str(BASE_DIR / "var" / "test-signing-key.pem")  # made on first use
+SIGNING_KEY_AUTOCREATE = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read emails from django.core.mail.outbox, unless a test (or a worker it starts)
 # points EMAIL_URL at a real SMTP server.

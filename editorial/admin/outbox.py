@@ -11,13 +11,20 @@ class SentFilter(admin.SimpleListFilter):
     parameter_name = "sent"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Sent"), ("no", "Unsent"), ("superseded", "Superseded (never sent)")]
+        return [
+            ("yes", "Sent"),
+            ("no", "Unsent"),
+            ("failed", "Failed (given up)"),
+            ("superseded", "Superseded (never sent)"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(sent_at__isnull=False)
         if self.value() == "no":
             return queryset.unsent()
+        if self.value() == "failed":
+            return queryset.failed()
         if self.value() == "superseded":
             return queryset.filter(superseded=True)
         return queryset
@@ -28,7 +35,16 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every email, reminder and escalation as the outbox recorded it: read-only, like the
     audit log. The chair reads it to see who was told what, and whether it went out."""
 
-    list_display = ["created_at", "kind", "to_email", "subject", "article", "sent", "attempts"]
+    list_display = [
+        "created_at",
+        "kind",
+        "to_email",
+        "subject",
+        "article",
+        "sent",
+        "failed",
+        "attempts",
+    ]
     list_filter = ["kind", SentFilter]
     search_fields = ["to_email", "subject"]
     list_select_related = ["article"]
@@ -45,6 +61,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "claimed_at",
         "sent_at",
+        "failed_at",
         "superseded",
         "attempts",
         "last_error",
@@ -56,3 +73,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="sent", boolean=True, ordering="sent_at")
     def sent(self, obj):
         return obj.sent_at is not None
+
+    @admin.display(description="failed", ordering="failed_at")
+    def failed(self, obj):
+        return obj.last_error if obj.failed_at else ""

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from articles.text import CleanTextAdminMixin
 from editorial import services
 from editorial.models import EditorialPolicy
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(admin.ModelAdmin):
+class EditorialPolicyAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """One row, edited by the chair; each change is audited (``services.policy_update``)."""
 
     fieldsets = [

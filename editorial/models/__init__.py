@@ -1,5 +1,6 @@
 """The process: the editorial policy, submissions with their state machine, assignments and
-decisions, the append-only hash-chained audit log, and the notification outbox. Import from
+decisions, the append-only hash-chained audit log with its signed checkpoints, signed
+review records and the keys that sign them, and the notification outbox. Import from
 ``editorial.models``; the modules below are its parts."""
 
 from editorial.models.assignments import (
@@ -14,6 +15,7 @@ from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, 
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
 from editorial.models.signatures import Signature, SignatureMeaning
+from editorial.models.signing import AuditCheckpoint, SignedReviewRecord, SigningKey
 from editorial.models.submissions import (
     OPEN_STATES,
     REVIEWABLE_STATES,
@@ -22,6 +24,7 @@ from editorial.models.submissions import (
     SubmissionQuerySet,
     SubmissionState,
 )
+from editorial.models.sweeps import SweepRun
 
 __all__ = [
     "ASSIGNMENT_OPEN_STATES",
@@ -31,6 +34,7 @@ __all__ = [
     "Assignment",
     "AssignmentQuerySet",
     "AssignmentState",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditLogImmutable",
     "AuditQuerySet",
@@ -39,9 +43,12 @@ __all__ = [
     "EditorialPolicy",
     "Notification",
     "NotificationKind",
+    "SweepRun",
     "NotificationQuerySet",
     "Signature",
     "SignatureMeaning",
+    "SignedReviewRecord",
+    "SigningKey",
     "Submission",
     "SubmissionKind",
     "SubmissionQuerySet",

@@ -17,7 +17,10 @@ class NotificationKind(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def unsent(self):
-        return self.filter(sent_at__isnull=True, superseded=False)
+        return self.filter(sent_at__isnull=True, superseded=False, failed_at__isnull=True)
+
+    def failed(self):
+        return self.filter(failed_at__isnull=False)
 
 
 class Notification(models.Model):
@@ -50,6 +53,12 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Given up: the error was permanent, or sending failed "
+        "NOTIFICATION_MAX_ATTEMPTS times. The reason is the last error; never re-queued.",
+    )
     superseded = models.BooleanField(
         default=False,
         help_text="Claimed but not sent: a newer reminder to the same person fell due at the "

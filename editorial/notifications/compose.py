@@ -4,6 +4,7 @@ change (see ``editorial.outbox``); nothing here talks to the outside world."""
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from articles.text import header_safe
 from editorial.actions import AUTHOR_EMAIL_SUBJECTS
 from editorial.models import NotificationKind
 from editorial.notifications.outbox import absolute_url, notifications_queue, render_notification
@@ -11,6 +12,9 @@ from editorial.roles import chairs
 
 
 def short(title):
+    """The title as it may stand in a subject line: one line (titles stored before
+    validation may hold line breaks), at most 100 characters."""
+    title = header_safe(title)
     return title if len(title) <= 100 else title[:99] + "…"
 
 

@@ -11,6 +11,7 @@ from editorial.actions import AuditAction
 from editorial.errors import TransitionNotAllowed
 from editorial.models import EditorialPolicy, SubmissionKind
 from editorial.services import _core
+from editorial.signing import records
 
 
 def add_months(day, months):
@@ -24,8 +25,8 @@ def submission_approve(*, submission, actor, comment="", reviewers=None, data=No
     status, review dates and reviewer snapshot are written in this same transaction.
     ``reviewers`` are the board members whose approval counts (default: the actor's own
     board membership, if any). Refuses if the revision's content no longer matches the
-    hash pinned at submission. Side effects: audit entry ``submission.approve``; the
-    authors are told (outbox)."""
+    hash pinned at submission. Side effects: audit entry ``submission.approve``; a signed
+    review record; the authors are told (outbox)."""
     if reviewers is None:
         member = getattr(actor, "board_member", None)
         reviewers = [member] if member is not None else []
@@ -65,12 +66,13 @@ def _do_approve(
         action=action,
     )
     override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
-    _publish(
+    review_record = _publish(
         submission,
         snapshot,
         override_reason=comment if override else "",
         literature_current_through=literature_current_through,
     )
+    records.sign_approval(submission=submission, entry=entry, review_record=review_record)
     _core.notify_authors(entry, submission)
     return submission
 
@@ -107,7 +109,7 @@ def _publish(submission, snapshot, *, override_reason, literature_current_throug
             "cited_retraction_on",
         ]
     )
-    ReviewRecord.objects.create(
+    return ReviewRecord.objects.create(
         article=article,
         revision=submission.revision,
         approved_at=now,

@@ -54,15 +54,37 @@ def pytest_runtest_makereport(item, call):
 _FAILED = pytest.StashKey[bool]()
 
 
+# Every document reports Content-Security-Policy violations to the console, where the
+# page fixture collects them: a journey that triggers one fails.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`
+    + ` at ${event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh browser context and page; a screenshot is saved to test-artifacts/ if the
-    test fails."""
+    test fails. Any Content-Security-Policy violation fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error"
+            and ("CSP violation" in message.text or "Content Security Policy" in message.text)
+            else None
+        ),
+    )
     page.set_default_timeout(10_000)
     yield page
     if request.node.stash.get(_FAILED, False):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -79,7 +79,10 @@ def test_password_reset_by_email_in_text_and_html(client, writer, settings):
         set_url, {"new_password1": "a-new-long-secret-9", "new_password2": "a-new-long-secret-9"}
     )
     assert response["Location"] == reverse("password_reset_complete")
-    assert client.login(username="writer", password="a-new-long-secret-9")
+    signed_in = client.post(
+        reverse("login"), {"username": "writer", "password": "a-new-long-secret-9"}
+    )
+    assert signed_in["Location"] == reverse("author:dashboard")
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
@@ -114,3 +117,26 @@ def test_the_admin_keeps_its_own_sign_out_page(admin_client):
     names = [template.name for template in response.templates]
     assert "registration/logged_out.html" in names and "admin/base_site.html" in names
     assert "registration/signed_out.html" not in names
+
+
+def test_an_author_at_the_boards_sign_in_is_told_where_authors_sign_in(client, author):
+    author.set_password("right-password")
+    author.save()
+
+    response = client.post(
+        reverse("admin:login"), {"username": "author", "password": "right-password"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Authors sign in to their workspace at /accounts/login/." in page
+    assert "correct username and password for a staff account" not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_at_the_boards_sign_in_still_says_nothing_more(client, author):
+    response = client.post(reverse("admin:login"), {"username": "author", "password": "wrong"})
+
+    page = response.content.decode()
+    assert "correct username and password for a staff account" in page
+    assert "Authors sign in" not in page, "who is an author is not told to a guesser"

@@ -2,11 +2,13 @@
 and every POST answered with the one right status, never a server error."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Reference, Revision
+from articles.text import nfc, validate_multiline, validate_title
 from editorial.models import Submission
 from tests.workspace.support import editor_data, html, reference_row, request_changes, url
 
@@ -72,6 +74,23 @@ EDITOR_FIELDS = [
 garbage_value = st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"])
 # Text a browser can send in a field: anything but NUL, which no text field accepts.
 field_text = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=30)
+
+
+def _accepted(validator):
+    def check(value):
+        try:
+            validator(value)
+        except ValidationError:
+            return False
+        return True
+
+    return check
+
+
+# Text the editor accepts: a question is one line without text-direction overrides; a
+# body may hold line breaks and tabs but no other control characters.
+title_text = field_text.filter(_accepted(validate_title))
+body_text = field_text.filter(_accepted(validate_multiline))
 POSTED_PROPERTIES = settings(
     max_examples=40,
     deadline=None,
@@ -129,9 +148,9 @@ def test_adding_a_reference_slot_is_a_200_and_saves_nothing(signed_in, article, 
 
 @settings(POSTED_PROPERTIES, max_examples=20)
 @given(
-    title=field_text.filter(str.strip),
-    summary=field_text,
-    body=field_text,
+    title=title_text.filter(str.strip),
+    summary=body_text,
+    body=body_text,
 )
 def test_a_complete_editor_form_is_saved_whatever_its_text(
     signed_in, article, draft, title, summary, body
@@ -147,5 +166,5 @@ def test_a_complete_editor_form_is_saved_whatever_its_text(
     for response, saved in ((created, new_article), (edited, article)):
         assert (response.status_code, response.url) == (302, url("edit", saved) + "#checklist")
         revision = saved.revisions.order_by("-number").first()
-        assert revision.title == title.strip()
+        assert revision.title == nfc(title.strip())
         assert revision.references.count() == 2

@@ -315,11 +315,13 @@ def test_changes_requested_shows_comments_then_resubmits_with_a_note(
 
 
 def test_withdraw_then_withdraw_again_is_a_clear_conflict(signed_in, article, submitted):
-    response = signed_in.post(url("withdraw", article), {"reason": "Found an error."}, follow=True)
+    response = signed_in.post(
+        url("withdraw", article), {"reason": "Found an error.", "confirm": "on"}, follow=True
+    )
     assert flash(response) == ["Withdrawn from review. Edit the article to start a new draft."]
     submitted.refresh_from_db()
     assert submitted.state == SubmissionState.WITHDRAWN
-    again = signed_in.post(url("withdraw", article), {"reason": ""})
+    again = signed_in.post(url("withdraw", article), {"reason": "", "confirm": "on"})
     assert again.status_code == 409
     assert flash(again) == ["This article is not in review, so there is nothing to withdraw."]
 
