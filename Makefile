@@ -63,6 +63,7 @@ STACK_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
 	DATABASE_URL=$${STACK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imprimatur_stack} \
 	REDIS_URL=$${STACK_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	SECRET_KEY=$$($(PY) scripts/stack.py secret-key) \
+	SIGNING_KEY_FILE=$$($(PY) scripts/stack.py signing-key) \
 	ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://localhost:$(STACK_PORT) \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 TRUSTED_PROXY_COUNT=1 \
 	NGINX_PORT=$(STACK_PORT) APP_UPSTREAM=127.0.0.1:$(STACK_APP_PORT) STACK_APP_PORT=$(STACK_APP_PORT)

@@ -17,6 +17,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.orcid import OrcidField
+
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 PMID_PATTERN = r"^\d{1,8}$"
 
@@ -307,6 +309,19 @@ class RelatedQuestion(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.related}"
+
+
+class AuthorProfile(models.Model):
+    """What the reader page shows of an author beyond their name: their self-reported
+    ORCID iD."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    orcid = OrcidField()
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()}: {self.orcid or '—'}"
 
 
 class ReviewRecord(models.Model):

@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from articles import selectors
 from articles.models import NoticeKind, ReferenceKind, ReviewStatus
 from articles.notices import notices_for
+from articles.orcid import orcid_url
 from articles.rendering import cited_numbers, render_markdown
 
 
@@ -124,6 +125,7 @@ def reader_context(
         "literature_current_through": (
             article.literature_current_through if state == PageState.APPROVED else None
         ),
+        "author_orcids": selectors.author_orcids(article),
         "last_updated": last_updated,
         "audience": audience,
         "audience_choices": Audience.choices,
@@ -143,7 +145,12 @@ def reader_context(
         "meta_description": plain_summary(revision.summary),
     }
     context["json_ld"] = json_ld_script(
-        _json_ld(context, author_names=selectors.author_names(article), references=references)
+        _json_ld(
+            context,
+            author_names=selectors.author_names(article),
+            author_orcids=context["author_orcids"],
+            references=references,
+        )
     )
     return context
 
@@ -293,7 +300,14 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
-def _json_ld(context, *, author_names, references):
+def _person_ld(name, orcid):
+    person = {"@type": "Person", "name": name}
+    if orcid:
+        person["sameAs"] = orcid_url(orcid)  # self-reported: see articles.orcid
+    return person
+
+
+def _json_ld(context, *, author_names, author_orcids, references):
     """schema.org ``MedicalWebPage``. ``lastReviewed`` and ``reviewedBy`` only for
     approved content outside previews: nothing else has been reviewed."""
     article, revision = context["article"], context["revision"]
@@ -312,6 +326,7 @@ def _json_ld(context, *, author_names, references):
     if context["patient_available"]:
         audiences.append({"@type": "MedicalAudience", "audienceType": "Patient"})
     published = article.first_published_at or revision.locked_at or revision.created_at
+    orcid_by_name = {person["name"]: person["orcid"] for person in author_orcids}
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -330,7 +345,7 @@ def _json_ld(context, *, author_names, references):
         # same calendar day a reader sees under "Last updated".
         "datePublished": timezone.localtime(published).isoformat(),
         "dateModified": timezone.localtime(context["last_updated"]).isoformat(),
-        "author": [{"@type": "Person", "name": name} for name in author_names] or publisher,
+        "author": [_person_ld(name, orcid_by_name.get(name)) for name in author_names] or publisher,
         "publisher": publisher,
         "audience": audiences,
         "citation": [_citation_ld(ref) for ref in references],
@@ -355,6 +370,7 @@ def _json_ld(context, *, author_names, references):
                 },
                 "url": absolute(board_url(reviewer.get("slug", ""))),
                 "memberOf": board,
+                **({"sameAs": orcid_url(reviewer["orcid"])} if reviewer.get("orcid") else {}),
             }
             for reviewer in context["reviewers"]
         ]

@@ -73,6 +73,15 @@ def search_published(*, query="", topic_slug=""):
     )
 
 
+def matching_revisions(query):
+    """Revisions whose text matches the reader's words, as a filter value for
+    ``...revision_id__in`` (PostgreSQL full-text search through the stored vectors; the
+    public API uses it for ``q``). None on other databases: match substrings there."""
+    if connection.vendor != "postgresql":
+        return None
+    return RawSQL(_MATCHING_REVISIONS, [query])
+
+
 def topics_with_published_articles():
     return Topic.objects.filter(articles__published_revision__isnull=False).distinct()
 
@@ -107,8 +116,9 @@ def _with_author_names(queryset):
     """Annotate ``author_names`` (full names, no usernames: those are login names) in the
     same query on PostgreSQL; elsewhere prefetch the authors (one more query, demo only)."""
     if connection.vendor != "postgresql":
-        return queryset.prefetch_related("authors")
+        return queryset.prefetch_related("authors__author_profile")
     from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models.functions import JSONObject
 
     names = (
         get_user_model()
@@ -118,7 +128,17 @@ def _with_author_names(queryset):
         .order_by("pk")
         .values("full_name")
     )
-    return queryset.annotate(author_names=ArraySubquery(names))
+    orcids = (
+        get_user_model()
+        .objects.filter(articles=OuterRef("pk"))
+        .exclude(author_profile__orcid__isnull=True)
+        .exclude(author_profile__orcid="")
+        .annotate(full_name=Trim(Concat("first_name", Value(" "), "last_name")))
+        .exclude(full_name="")
+        .order_by("pk")
+        .values(person=JSONObject(name="full_name", orcid="author_profile__orcid"))
+    )
+    return queryset.annotate(author_names=ArraySubquery(names), author_orcids=ArraySubquery(orcids))
 
 
 def author_names(article):
@@ -126,6 +146,24 @@ def author_names(article):
     if names is not None:
         return list(names)
     return [name for user in article.authors.all() if (name := user.get_full_name().strip())]
+
+
+def author_orcids(article):
+    """``{"name", "orcid"}`` of each named author who gave a (self-reported) ORCID iD."""
+    people = getattr(article, "author_orcids", None)
+    if people is not None:
+        return list(people)
+    found = []
+    prefetched = "authors" in getattr(article, "_prefetched_objects_cache", {})
+    users = (
+        article.authors.all() if prefetched else article.authors.select_related("author_profile")
+    )
+    for user in users:
+        name = user.get_full_name().strip()
+        profile = getattr(user, "author_profile", None)
+        if name and profile is not None and profile.orcid:
+            found.append({"name": name, "orcid": profile.orcid})
+    return found
 
 
 def reader_article(slug):

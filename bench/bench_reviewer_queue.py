@@ -12,7 +12,6 @@ Run: ``.venv/bin/python bench/bench_reviewer_queue.py`` (or ``make bench``).
 """
 
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
+from common import measure_get, use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_queue"
 ARTICLES = 10_000
@@ -145,24 +144,6 @@ def _build():
     )
 
 
-def _measure(client, url):
-    """Median and 95th percentile of ``RUNS`` renders, the queries of one, and the page."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm up: templates, the permission cache, PostgreSQL's buffers
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            sys.exit(f"GET {url} answered {response.status_code}")
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries), response
-
-
 def _changelist_rows(response):
     shown = response.content.count(b'class="field-topic"')
     total = re.search(rb"(\d+) assignments?\b", response.content)
@@ -199,7 +180,7 @@ def main():
     for label, username, url, describe in pages:
         client = Client()
         client.force_login(user_model.objects.get(username=username))
-        median, p95, queries, response = _measure(client, url)
+        median, p95, queries, response = measure_get(client, url, runs=RUNS)
         print(
             f"{label:42} median {median:6.1f} ms  p95 {p95:6.1f} ms  {queries:2} queries  "
             f"({describe(response)})"

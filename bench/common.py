@@ -2,6 +2,9 @@
 server of ``DATABASE_URL``, with Django set up on the test settings."""
 
 import os
+import statistics
+import sys
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -35,3 +38,23 @@ def use_own_database(name, **environment):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def measure_get(client, url, *, runs=20):
+    """GET ``url`` once to warm up (templates, permission cache, PostgreSQL's buffers), then
+    ``runs`` times. Returns the median and 95th percentile in ms, the queries of the last
+    run, and its response; exits if a response is not 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    timings = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}")
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries), response

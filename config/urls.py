@@ -6,6 +6,7 @@ from articles import views as article_views
 from articles.feeds import ArticleFeed
 from articles.sitemaps import SITEMAPS
 from config.views import favicon, healthz
+from editorial.views import calendar as calendar_views
 from editorial.views import transparency
 from editorial.views.two_factor import two_factor_enrol, two_factor_verify
 
@@ -39,6 +40,13 @@ urlpatterns = [
     path("", include("reviewers.urls")),
     path("author/", include("workspace.urls")),
     path("accounts/", include("workspace.account_urls")),
+    path("api/", include("api.urls")),
+    path(
+        "calendar/<str:token>/reviews.ics",
+        calendar_views.member_calendar,
+        name="calendar_reviews",
+    ),
+    path("calendar/<str:token>/board.ics", calendar_views.board_calendar, name="calendar_board"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/two-factor/", two_factor_verify, name="two_factor_verify"),

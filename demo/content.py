@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 from articles.models import Reference
+from articles.orcid import validate_orcid
 from articles.rendering import cited_numbers
 from editorial.roles import CHAIR_GROUP
 
@@ -215,6 +216,14 @@ def _people_problems(demo):
         for member in demo.board
         if member["username"] not in usernames
     ]
+    for person in [*demo.users, *demo.board]:
+        try:
+            if person.get("orcid"):
+                validate_orcid(person["orcid"])
+        except ValidationError as error:
+            problems.append(
+                f"{person['username']}: ORCID iD {person['orcid']!r}: {error.messages[0]}"
+            )
     return problems
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, RelatedQuestion, Topic
+from articles.models import Article, AuthorProfile, RelatedQuestion, Topic
 from articles.services import article_create
 from demo.content import DemoError, check
 from editorial import services
@@ -98,6 +98,8 @@ def _users(demo):
                 user.save(update_fields=["is_staff"])
         if spec.get("group"):
             user.groups.add(_group(spec["group"]))
+        if spec.get("orcid"):
+            AuthorProfile.objects.get_or_create(user=user, defaults={"orcid": spec["orcid"]})
         users[user.username] = user
     return users, kept_password
 
@@ -133,6 +135,7 @@ def _board(demo, users, topics):
                 "display_name": spec["display_name"],
                 "credentials": spec["credentials"],
                 "bio": spec["bio"],
+                "orcid": spec.get("orcid", ""),
             },
         )
         member.specialties.add(*(topics[slug] for slug in spec["specialties"]))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from editorial.actions import AuditAction
 from editorial.models import GENESIS_HASH, AuditEntry
+from editorial.webhooks import outbox as webhook_outbox
 
 # An arbitrary constant naming the advisory lock that serializes appends to the chain.
 AUDIT_CHAIN_LOCK = 7_411_031
@@ -34,7 +35,9 @@ def audit_record(
     data=None,
 ):
     """Append one entry for ``action`` on ``target``. Must run inside the transaction of
-    the change it records, so that the entry and the change commit or roll back together."""
+    the change it records, so that the entry and the change commit or roll back together.
+    Side effect: a webhook delivery for each endpoint subscribed to ``action``, in the
+    same transaction (sent after commit)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic().")
     action = AuditAction(action)  # ValueError for anything outside the vocabulary
@@ -57,6 +60,7 @@ def audit_record(
     )
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
+    webhook_outbox.queue_event(entry)
     return entry
 
 

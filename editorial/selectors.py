@@ -22,6 +22,7 @@ from articles.models import Reference, Revision
 from articles.presentation import reader_context
 from articles.retractions import retracted_citations
 from editorial.eligibility import why_ineligible
+from editorial.insights.aggregates import Percentiles, days, elapsed
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
     REVIEWABLE_STATES,
@@ -214,6 +215,8 @@ class Suggestion:
     reason: str
     specialty_match: bool = False
     load: int = 0
+    spare: int = 0  # open reviews the member can still take
+    turnaround: float | None = None  # median days from acceptance to decision
 
 
 @dataclass
@@ -240,6 +243,11 @@ def _board_members():
         .prefetch_related("specialties")
         .annotate(
             open_load=Count("assignments", filter=Q(assignments__state__in=ASSIGNMENT_OPEN_STATES)),
+            median_review=Percentiles(
+                elapsed("assignments__completed_at", "assignments__responded_at"),
+                (0.5,),
+                filter=Q(assignments__state=AssignmentState.COMPLETED),
+            ),
             chairing=chairing(),
         )
         .order_by("display_name")
@@ -263,11 +271,26 @@ def _covers(conflict, article, author_ids):
     )
 
 
+def _chair_exclusion(member):
+    return (
+        f"{member.display_name} chairs the board: the chair assigns and decides, so is not "
+        "suggested as a reviewer."
+    )
+
+
+def _turnaround_words(turnaround):
+    if turnaround is None:
+        return "no completed reviews yet"
+    return f"median review {turnaround:g} day{'s' if turnaround != 1 else ''}"
+
+
 def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments):
-    """Split ``members`` into ranked suggestions (specialty match first, then lowest load,
-    then members before the chair, then name) and exclusions, each with the reason.
-    ``open_assignments`` are the submission's open assignments; ``submission.article.
-    authors`` must be loaded."""
+    """Split ``members`` into ranked suggestions and exclusions, each with the reason in
+    words. Ranked by specialty match, then spare capacity (most first), then median
+    turnaround (fastest first; none yet comes last), then name. Excluded: the article's
+    authors, the chair, and whoever ``why_ineligible`` bars. ``members`` come from
+    ``_board_members`` (annotated); ``open_assignments`` are the submission's open
+    assignments; ``submission.article.authors`` must be loaded."""
     article = submission.article
     author_ids = {author.pk for author in article.authors.all()}
     assigned = {assignment.reviewer_id for assignment in open_assignments}
@@ -283,26 +306,36 @@ def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments
             open_count=member.open_load,
             already_assigned=member.pk in assigned,
         )
-        if error is not None:
-            excluded.append(Suggestion(member=member, eligible=False, reason=error.message))
+        reason = error.message if error is not None else None
+        if reason is None and member.chairing:
+            reason = _chair_exclusion(member)
+        if reason is not None:
+            excluded.append(Suggestion(member=member, eligible=False, reason=reason))
             continue
         match = any(topic.pk == article.topic_id for topic in member.specialties.all())
+        spare = member.max_open_assignments - member.open_load
+        turnaround = days((getattr(member, "median_review", None) or [None])[0])
         load = f"{member.open_load} of {member.max_open_assignments} open reviews"
-        reason = (
-            f"Specialty: {article.topic.name} · {load}" if match else f"No specialty match · {load}"
-        )
+        fit = f"Specialty: {article.topic.name}" if match else "No specialty match"
         suggestions.append(
             Suggestion(
                 member=member,
                 eligible=True,
-                reason=reason,
+                reason=f"{fit} · {load} · {_turnaround_words(turnaround)}",
                 specialty_match=match,
                 load=member.open_load,
+                spare=spare,
+                turnaround=turnaround,
             )
         )
-    # Between equals, members before the chair: the chair reviews when nobody else can.
     suggestions.sort(
-        key=lambda s: (not s.specialty_match, s.load, s.member.chairing, s.member.display_name)
+        key=lambda s: (
+            not s.specialty_match,
+            -s.spare,
+            s.turnaround is None,
+            s.turnaround or 0,
+            s.member.display_name,
+        )
     )
     return suggestions, excluded
 

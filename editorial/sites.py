@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 
 from editorial.roles import is_chair
 from editorial.sweep import sweep_health
+from editorial.views import dossiers, insights
 
 
 class BoardAuthenticationForm(AdminAuthenticationForm):
@@ -41,3 +42,20 @@ class EditorialAdminSite(admin.AdminSite):
             "sweep": sweep_health() if is_chair(request.user) else None,
         }
         return super().index(request, extra_context)
+
+    def get_urls(self):
+        """The insights and dossier screens, which belong to no one model admin."""
+        return [
+            path("insights/", self.admin_view(insights.insights_view), name="editorial_insights"),
+            path(
+                "insights/mine/",
+                self.admin_view(insights.my_figures_view),
+                name="editorial_my_figures",
+            ),
+            path(
+                "dossiers/<int:article_id>.<str:fmt>",
+                self.admin_view(dossiers.dossier_view),
+                name="editorial_dossier",
+            ),
+            *super().get_urls(),
+        ]

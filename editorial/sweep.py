@@ -16,6 +16,7 @@ from editorial.models import OPEN_STATES, EditorialPolicy, SweepRun
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
 from editorial.signing import checkpoints
+from editorial.webhooks import outbox as webhook_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class SweepResult:
     outbox_resent: int = 0
     checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
+    webhooks_queued: list = field(default_factory=list, repr=False)
 
     def summary(self):
         return (
@@ -44,6 +46,7 @@ class SweepResult:
             f"escalations: {self.escalations_claimed}, "
             f"digests: {self.digests_claimed}, "
             f"unsent notifications re-queued: {self.outbox_resent}, "
+            f"webhook deliveries due: {len(self.webhooks_queued)}, "
             f"audit log: {self.checkpoint}"
         )
 
@@ -76,6 +79,15 @@ def resend_stale_outbox(now, result):
     result.queued.extend(stale)
 
 
+def queue_due_webhooks(now, result):
+    """Webhook deliveries whose retry is due (or whose queueing after commit was lost)."""
+    result.webhooks_queued.extend(
+        webhook_outbox.due(now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+
+
 def run_sweep(*, now=None):
     """One sweep. Returns a ``SweepResult``; ``result.queued`` lists outbox rows that the
     caller must send (the Celery task queues them; the command sends them itself). Records
@@ -90,6 +102,7 @@ def run_sweep(*, now=None):
         claims.sweep_reminders(now=now, policy=policy, result=result)
         digests.sweep_digests(now=now, result=result)
         resend_stale_outbox(now, result)
+        queue_due_webhooks(now, result)
         result.checkpoint = checkpoints.sweep_checkpoint(now=now)
     except Exception as error:
         _record(started, result, error=f"{error.__class__.__name__}: {error}")
@@ -102,7 +115,7 @@ RUNS_KEPT = timedelta(days=30)
 
 
 def _record(started, result, *, error=""):
-    counts = {name: value for name, value in asdict(result).items() if name != "queued"}
+    counts = {name: value for name, value in asdict(result).items() if not isinstance(value, list)}
     finished = timezone.now()
     SweepRun.objects.create(
         started_at=started, finished_at=finished, counts=counts, error=error[:2000]

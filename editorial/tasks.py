@@ -8,6 +8,8 @@ from celery import shared_task
 
 from editorial.notifications import delivery
 from editorial.sweep import run_sweep
+from editorial.webhooks import delivery as webhook_delivery
+from editorial.webhooks import outbox as webhook_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ def sweep():
     result = run_sweep()
     for start in range(0, len(result.queued), SEND_CHUNK):
         send_notifications.delay(result.queued[start : start + SEND_CHUNK])
+    webhook_outbox.enqueue(result.webhooks_queued)
     return result.summary()
 
 
@@ -53,3 +56,17 @@ def send_notifications(notification_ids):
         except Exception:  # noqa: BLE001 - logged; the row stays unsent for the sweep
             logger.exception("Notification %s not sent", notification_id)
     return sent
+
+
+# A retry due within this is queued with a countdown; later ones are the sweep's (no long
+# countdowns on Redis: a restarted broker or worker must not lose them).
+SHORT_RETRY_SECONDS = 600
+
+
+@shared_task(acks_late=True)
+def send_webhook(delivery_id):
+    """Attempt one webhook delivery; a second delivery of the same task sends nothing."""
+    outcome, wait = webhook_delivery.webhook_send(delivery_id)
+    if outcome == "retry" and wait.total_seconds() <= SHORT_RETRY_SECONDS:
+        send_webhook.apply_async((delivery_id,), countdown=wait.total_seconds())
+    return outcome

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.orcid import OrcidField
+
 
 class BoardMemberQuerySet(models.QuerySet):
     def active(self):
@@ -27,6 +29,7 @@ class BoardMember(models.Model):
     max_open_assignments = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    orcid = OrcidField()
     wants_daily_digest = models.BooleanField(
         default=True, help_text="A morning email listing this member's open reviews."
     )
@@ -54,6 +57,7 @@ class BoardMember(models.Model):
             "name": self.display_name,
             "credentials": self.credentials,
             "slug": self.slug,
+            "orcid": self.orcid,
         }
 
 

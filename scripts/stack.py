@@ -44,6 +44,26 @@ def secret_key():
     return path.read_text().strip()
 
 
+def signing_key():
+    """The path of the stack's own Ed25519 key for review records (made on first use):
+    production refuses to start without SIGNING_KEY_FILE."""
+    path = STACK_DIR / "signing-key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        STACK_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        path.chmod(0o600)
+    return str(path)
+
+
 def manage(*args, settings="config.settings.production"):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings}
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
@@ -53,6 +73,7 @@ def prepare():
     """Create the stack's database if missing, migrate, collect static files, load the demo
     (through the development settings: the demo app does not exist in production)."""
     os.environ.setdefault("SECRET_KEY", secret_key())
+    os.environ.setdefault("SIGNING_KEY_FILE", signing_key())
     import psycopg
 
     url = os.environ["DATABASE_URL"]
@@ -86,4 +107,9 @@ def nginx():
 
 
 if __name__ == "__main__":
-    {"prepare": prepare, "nginx": nginx, "secret-key": lambda: print(secret_key())}[sys.argv[1]]()
+    {
+        "prepare": prepare,
+        "nginx": nginx,
+        "secret-key": lambda: print(secret_key()),
+        "signing-key": lambda: print(signing_key()),
+    }[sys.argv[1]]()

@@ -158,3 +158,29 @@ def run_python(code, *, env, timeout=60):
         text=True,
         timeout=timeout,
     )
+
+
+def start_worker_process(env):
+    """A Celery worker in a process of its own (which a test may kill), consuming from the
+    broker named by ``env``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -54,8 +54,14 @@ print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)
 """
 
 
-def test_every_cookie_is_secure_in_production(client, settings, author):
-    result = _manage("shell", "-c", PRODUCTION_COOKIE_FLAGS, SECRET_KEY=secrets.token_urlsafe(50))
+def test_every_cookie_is_secure_in_production(client, settings, author, key_file):
+    result = _manage(
+        "shell",
+        "-c",
+        PRODUCTION_COOKIE_FLAGS,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SIGNING_KEY_FILE=key_file,
+    )
     assert result.stdout.splitlines()[-1] == "True True", result.stderr
     # The audience cookie follows the session cookie's flag.
     settings.SESSION_COOKIE_SECURE = True

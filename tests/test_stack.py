@@ -34,11 +34,12 @@ def _answers(url):
 
 
 @pytest.fixture
-def stack(transactional_db, tmp_path):
+def stack(transactional_db, tmp_path, key_file):
     port, app_port = free_port(), free_port()
     env = manage_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="stack-test-only-" + "x" * 40,
+        SIGNING_KEY_FILE=key_file,
         REDIS_URL=settings.REDIS_URL,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from workspace import views
+from workspace import profile, views
 
 app_name = "author"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.article_new, name="new"),
+    path("profile/", profile.profile, name="profile"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/edit/", views.article_edit, name="edit"),
     path("articles/<int:pk>/preview/", views.article_preview, name="preview"),

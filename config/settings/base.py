@@ -196,7 +196,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step of a dossier PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # The Ed25519 private key (PEM) that signs review records and audit checkpoints. Production
@@ -221,3 +225,37 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SWEEP_INTERVAL_SECONDS,
     },
 }
+
+# The public read API (/api/v1/, README "API"): Django REST Framework with an OpenAPI 3
+# schema from drf-spectacular; the docs page's Swagger UI ships in drf-spectacular-sidecar
+# and is served from our static files, never from a CDN.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+API_ANONYMOUS_RATE = env.str("API_ANONYMOUS_RATE", default="60/minute")
+API_KEY_RATE = env.str("API_KEY_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.keys.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AddressThrottle", "api.throttling.KeyThrottle"],
+    # The address is REMOTE_ADDR: X-Forwarded-For is not trusted unless configured here.
+    "NUM_PROXIES": 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Imprimatur public API",
+    "DESCRIPTION": "Reviewed medical answers, their topics, the board that reviews them and "
+    "the editorial policy. Read-only; public data needs no key (a key raises the rate limit).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Outbound webhooks (README "Webhooks"): only https endpoints on public addresses, unless
+# this is on (development and tests): then http to a loopback address is allowed too.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_CLAIM_LEASE_SECONDS = env.float("WEBHOOK_CLAIM_LEASE_SECONDS", default=60.0)

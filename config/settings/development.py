@@ -18,3 +18,6 @@ SIGNING_KEY_AUTOCREATE = True
 
 # The demo (`manage.py seed_demo`) exists in development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+
+# Webhook endpoints on this machine (a receiver on 127.0.0.1) are allowed here only.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)

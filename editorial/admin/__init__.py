@@ -13,4 +13,5 @@ from editorial.admin import (  # noqa: F401 - imported to register the model adm
     outbox,
     policy,
     submissions,
+    webhooks,
 )

@@ -6,10 +6,15 @@ workflow."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from editorial import services
 from editorial.errors import NotPermitted, WorkflowError
-from editorial.models import ASSIGNMENT_OPEN_STATES
+from editorial.models import ASSIGNMENT_OPEN_STATES, CalendarToken
 from editorial.roles import chairing, is_chair
 from reviewers import admin as board_admin
 from reviewers.models import BoardMember, ConflictOfInterest
@@ -44,6 +49,52 @@ class BoardMemberAdmin(board_admin.BoardMemberAdmin):
         "max_open_assignments",
     ]
     list_filter = ["is_active", ChairFilter, "specialties"]
+    readonly_fields = ["calendar_link"]
+
+    def get_urls(self):
+        calendar = path(
+            "<int:pk>/calendar-link/",
+            self.admin_site.admin_view(self.calendar_link_view),
+            name="editorial_boardmember_calendar_link",
+        )
+        return [calendar, *super().get_urls()]
+
+    @admin.display(description="calendar link")
+    def calendar_link(self, obj):
+        """When the member's secret calendar link was issued, and a button to issue a new
+        one (which ends the old)."""
+        if obj.pk is None:
+            return "—"
+        token = CalendarToken.objects.filter(user_id=obj.user_id).first()
+        issued = (
+            f"Issued {date_format(token.issued_at, 'DATE_FORMAT')}; shown once, when issued."
+            if token
+            else "None issued yet."
+        )
+        return format_html(
+            '{} <button type="submit" class="button" formaction="{}">{}</button>',
+            issued,
+            reverse("admin:editorial_boardmember_calendar_link", args=[obj.pk]),
+            "Issue a new calendar link" if token else "Issue a calendar link",
+        )
+
+    def calendar_link_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        member = get_object_or_404(BoardMember, pk=pk)
+        if not (is_chair(request.user) or member.user_id == request.user.pk):
+            raise PermissionDenied("Only the chair or the member may issue this link.")
+        raw_token = CalendarToken.issue(member.user)
+        feeds = [reverse("calendar_reviews", args=[raw_token])]
+        if is_chair(member.user):
+            feeds.append(reverse("calendar_board", args=[raw_token]))
+        links = " and ".join(request.build_absolute_uri(feed) for feed in feeds)
+        messages.warning(
+            request,
+            f"Calendar link for {member.display_name}: {links} — copy it now: it is not "
+            "shown again, and any earlier link no longer works.",
+        )
+        return HttpResponseRedirect(reverse("admin:reviewers_boardmember_change", args=[pk]))
 
     def get_queryset(self, request):
         return (

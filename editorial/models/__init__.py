@@ -1,7 +1,7 @@
 """The process: the editorial policy, submissions with their state machine, assignments and
 decisions, the append-only hash-chained audit log with its signed checkpoints, signed
-review records and the keys that sign them, and the notification outbox. Import from
-``editorial.models``; the modules below are its parts."""
+review records and the keys that sign them, the notification outbox and webhook deliveries.
+Import from ``editorial.models``; the modules below are its parts."""
 
 from editorial.models.assignments import (
     ASSIGNMENT_OPEN_STATES,
@@ -12,6 +12,7 @@ from editorial.models.assignments import (
     DecisionOutcome,
 )
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
+from editorial.models.calendar import CalendarToken
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
 from editorial.models.signatures import Signature, SignatureMeaning
@@ -25,6 +26,7 @@ from editorial.models.submissions import (
     SubmissionState,
 )
 from editorial.models.sweeps import SweepRun
+from editorial.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ASSIGNMENT_OPEN_STATES",
@@ -38,6 +40,7 @@ __all__ = [
     "AuditEntry",
     "AuditLogImmutable",
     "AuditQuerySet",
+    "CalendarToken",
     "Decision",
     "DecisionOutcome",
     "EditorialPolicy",
@@ -53,4 +56,6 @@ __all__ = [
     "SubmissionKind",
     "SubmissionQuerySet",
     "SubmissionState",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

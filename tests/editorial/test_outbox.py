@@ -15,7 +15,7 @@ from editorial.models import Notification, Submission, SubmissionState
 from editorial.notifications import delivery, outbox
 from editorial.sweep import run_sweep
 from editorial.tasks import send_notification
-from tests.realservices import ROOT, manage_env, run_python, wait_for
+from tests.realservices import ROOT, manage_env, run_python, start_worker_process, wait_for
 
 
 def test_the_notification_is_written_in_the_transaction_and_sent_after_commit(
@@ -120,7 +120,7 @@ def test_with_redis_down_approval_commits_and_the_outbox_delivers_once_it_is_bac
     assert smtp_server.messages == []
 
     own_redis.start()
-    worker = _start_worker(env)
+    worker = start_worker_process(env)
     try:
         for _ in range(2):  # two sweeps: the second must find nothing left to send
             publish = run_python("from editorial.tasks import sweep; sweep.delay()", env=env)
@@ -132,35 +132,6 @@ def test_with_redis_down_approval_commits_and_the_outbox_delivers_once_it_is_bac
         worker.wait(timeout=15)
     assert len(smtp_server.messages) == 1
     assert not unsent.exists()
-
-
-def _start_worker(env):
-    import subprocess
-    import sys
-
-    from tests.realservices import ROOT
-
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def test_a_chunk_that_repeats_a_row_sends_it_once(under_review, chair):

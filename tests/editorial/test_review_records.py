@@ -79,6 +79,12 @@ def test_a_quorum_approval_is_signed_in_its_transaction_with_every_fact(quorum_a
     assert [d["signer"]["name"] for d in record["decisions"]] == ["Dr. Ada Reyes", "Dr. Ben Okafor"]
     assert {d["outcome"] for d in record["decisions"]} == {"approve"}
     assert all(d["signer"]["credentials"] and "meaning" in d for d in record["decisions"])
+    # Each decision carries its e-signature, bound to the approved content hash.
+    assert {d["meaning"] for d in record["decisions"]} == {"Approved as medically accurate"}
+    assert all(
+        d["e_signature"]["content_hash"] == record["revision"]["content_hash"]
+        for d in record["decisions"]
+    )
     assert record["policy"] == {
         **record["policy"],
         "quorum": 2,

@@ -19,11 +19,17 @@ def test_suggestions_rank_by_specialty_then_load_and_explain(submitted, members,
 
     topic = submitted.article.topic.name
     assert [(s.member, s.reason) for s in suggestions] == [
-        (specialist_free, f"Specialty: {topic} · 0 of 5 open reviews"),
-        (specialist_busy, f"Specialty: {topic} · 2 of 5 open reviews"),
-        (generalist, "No specialty match · 0 of 5 open reviews"),
-        # As free as the generalist: between equals, the chair comes last.
-        (chair.board_member, "No specialty match · 0 of 5 open reviews"),
+        (specialist_free, f"Specialty: {topic} · 0 of 5 open reviews · no completed reviews yet"),
+        (specialist_busy, f"Specialty: {topic} · 2 of 5 open reviews · no completed reviews yet"),
+        (generalist, "No specialty match · 0 of 5 open reviews · no completed reviews yet"),
+    ]
+    # Issue 10/15: the chair is not suggested, and the chair's view says why.
+    assert [(s.member, s.reason) for s in excluded] == [
+        (
+            chair.board_member,
+            "Dr. Chair chairs the board: the chair assigns and decides, so is not suggested "
+            "as a reviewer.",
+        )
     ]
 
 
@@ -49,5 +55,7 @@ def test_exclusions_carry_their_reason(submitted, members, chair):
         "Dr. Chloe Varga": f"Dr. Chloe Varga: Declared a conflict with the article "
         f"{submitted.article.slug}.",
         "Dr. Ada Reyes": "Dr. Ada Reyes is already assigned to this submission.",
+        "Dr. Chair": "Dr. Chair chairs the board: the chair assigns and decides, so is not "
+        "suggested as a reviewer.",
     }
-    assert [s.member for s in suggestions] == [members[1], chair.board_member]
+    assert [s.member for s in suggestions] == [members[1]]

@@ -72,8 +72,9 @@ EDITOR_FIELDS = [
     "refs-1-DELETE",
 ]
 garbage_value = st.text(max_size=30) | st.sampled_from(["save", "add_reference", "1", "2", "-1"])
-# Text a browser can send in a field: anything but NUL, which no text field accepts.
-field_text = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=30)
+# Text a browser can send in a field: any UTF-8 (no lone surrogates) but NUL, which no
+# text field accepts.
+field_text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
 
 
 def _accepted(validator):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from editorial.notifications import delivery
 from editorial.sweep import run_sweep
+from editorial.webhooks import delivery as webhook_delivery
 
 
 class Command(BaseCommand):
@@ -37,5 +38,7 @@ class Command(BaseCommand):
             f"Emails sent: {sent}, already handled: {skipped}, "
             f"failed (will retry): {failed}, given up: {given_up}"
         )
+        for delivery_id in result.webhooks_queued:
+            webhook_delivery.webhook_send(delivery_id)
         style = self.style.WARNING if failed or given_up else self.style.SUCCESS
         self.stdout.write(style(counts))

@@ -1,0 +1,248 @@
+"""How fast the chair's insights page renders with 50,000 articles and 150,000
+assignments, and how long a 200-entry review dossier takes to print as PDF.
+
+Builds (once, with set-based SQL: ``INSERT … SELECT generate_series``) a PostgreSQL
+database of its own, ``imprimatur_bench_insights`` on the server of ``DATABASE_URL``:
+50,000 articles over 20 topics, each with a locked revision and a submission (60%
+approved), three assignments per submission (150,000) over 100 reviewers, spread over the
+last 400 days with varied response and review times, 20,000 reminders and 2,000 reader
+reports; plus one article with 200 audit entries for the dossier. Later runs reuse it.
+
+Prints the median and 95th percentile of the insights page (through Django's test
+client, as the chair) for several periods, its number of queries, and the time to gather
+and print the 200-entry dossier. Targets: page p95 ≤ 300 ms with a number of queries that
+does not grow with the data; the dossier PDF ≤ 3 s. Nothing here asserts a timing.
+
+Run: ``.venv/bin/python bench/bench_insights.py`` (or ``make bench``).
+"""
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common import measure_get, use_own_database  # noqa: E402 - bench/common.py, beside this script
+
+DATABASE = "imprimatur_bench_insights"
+ARTICLES = 50_000
+PER_SUBMISSION = 3
+REVIEWERS = 100
+TOPICS = 20
+AUDIT_ENTRIES = 200
+RUNS = 20
+
+# Set-based inserts, run in order; %(name)s are the ids the ORM created first.
+SQL = """
+INSERT INTO articles_article (slug, topic_id, created_at, review_status, reviewed_by,
+    published_revision_id, first_published_at, last_reviewed_at, next_review_due)
+SELECT 'bench-insights-' || n, %(topic0)s + n %% {topics}, now(), 'not_submitted', '[]',
+    NULL, NULL, NULL, NULL
+FROM generate_series(0, {articles} - 1) AS n;
+
+INSERT INTO articles_article_authors (article_id, user_id)
+SELECT id, %(author)s FROM articles_article WHERE slug LIKE 'bench-insights-%%';
+
+INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
+    created_by_id, created_at, locked_at, content_hash)
+SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '',
+    %(author)s, now() - interval '400 days', now() - interval '400 days',
+    lpad(id::text, 64, '0')
+FROM articles_article WHERE slug LIKE 'bench-insights-%%';
+
+INSERT INTO editorial_submission (article_id, revision_id, content_hash, kind, state,
+    previous_id, author_note, submitted_by_id, submitted_at, decided_at, updated_at)
+SELECT r.article_id, r.id, r.content_hash, 'new',
+    CASE WHEN r.article_id %% 10 < 6 THEN 'approved' ELSE 'under_review' END,
+    NULL, '', %(author)s,
+    now() - ((r.article_id %% 400) || ' days')::interval,
+    CASE WHEN r.article_id %% 10 < 6
+        THEN now() - ((r.article_id %% 400) || ' days')::interval
+             + ((3 + r.article_id %% 25) || ' days')::interval END,
+    now()
+FROM articles_revision r JOIN articles_article a ON a.id = r.article_id
+WHERE a.slug LIKE 'bench-insights-%%';
+
+UPDATE articles_article a SET published_revision_id = s.revision_id,
+    review_status = 'approved', last_reviewed_at = s.decided_at,
+    first_published_at = s.decided_at,
+    next_review_due = (s.decided_at + interval '365 days')::date
+FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
+    AND a.slug LIKE 'bench-insights-%%';
+
+INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
+    invited_at, response_due, responded_at, review_due, completed_at, closed_at,
+    close_reason, escalated_at, updated_at)
+SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
+    st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
+    CASE WHEN st.state <> 'invited'
+        THEN s.submitted_at + ((s.id + k) %% 6 || ' days')::interval + interval '3 hours' END,
+    CASE WHEN st.state IN ('accepted', 'completed')
+        THEN (s.submitted_at + interval '18 days')::date END,
+    CASE WHEN st.state = 'completed'
+        THEN s.submitted_at
+             + ((s.id + k) %% 6 + 2 + (s.id * 7 + k) %% 20 || ' days')::interval END,
+    NULL,
+    CASE WHEN st.state = 'declined'
+        THEN (ARRAY['Too busy', 'Outside my expertise', 'On leave', ''])[1 + s.id %% 4]
+        ELSE '' END,
+    CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
+        THEN s.submitted_at + interval '20 days' END,
+    now()
+FROM editorial_submission s
+JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE 'bench-insights-%%'
+CROSS JOIN generate_series(0, {per} - 1) AS k
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN s.state = 'approved'
+        THEN CASE WHEN k = 2 AND s.id %% 5 = 0 THEN 'declined' ELSE 'completed' END
+    WHEN k = 2 THEN 'invited' ELSE 'accepted' END AS state) AS st;
+
+INSERT INTO editorial_notification (kind, dedupe_key, recipient_id, to_email, subject,
+    body_text, body_html, link, article_id, submission_id, assignment_id, created_at,
+    claimed_at, sent_at, attempts, last_error, superseded)
+SELECT 'reminder', 'bench-reminder-' || a.id, NULL, 'r@example.org', 'Reminder', 'Reminder',
+    '<p>Reminder</p>', '', NULL, a.submission_id, a.id, a.completed_at - interval '1 day',
+    NULL, a.completed_at - interval '1 day', 1, '', false
+FROM editorial_assignment a WHERE a.state = 'completed' AND a.id %% 4 = 0
+LIMIT 20000;
+
+INSERT INTO articles_feedback (article_id, revision_id, kind, message, email, audience,
+    status, chair_note, created_at, updated_at)
+SELECT a.id, a.published_revision_id, 'error', 'A possible error.', '', '',
+    CASE WHEN a.id %% 5 = 0 THEN 'new' ELSE 'invalid' END, '',
+    a.last_reviewed_at + interval '30 days',
+    a.last_reviewed_at + interval '30 days' + ((a.id %% 9) || ' days')::interval
+FROM articles_article a WHERE a.published_revision_id IS NOT NULL
+    AND a.slug LIKE 'bench-insights-%%' AND a.id %% 15 = 0
+LIMIT 2000;
+"""
+
+
+def _build():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection, transaction
+
+    from articles.models import Article, Topic
+    from editorial.models import Assignment
+    from reviewers.models import BoardMember
+
+    if Assignment.objects.count() >= ARTICLES * PER_SUBMISSION:
+        print("Reusing the existing data set.")
+        return
+    if Article.objects.exists():
+        sys.exit(f"{DATABASE} holds a partial data set: drop the database and run again.")
+    started = time.perf_counter()
+    user_model = get_user_model()
+    with transaction.atomic():
+        topics = Topic.objects.bulk_create(
+            Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(TOPICS)
+        )
+        author = user_model.objects.create_user("bench-author", "author@example.org")
+        chair = user_model.objects.create_user("bench-chair", "chair@example.org", is_staff=True)
+        chair.groups.add(Group.objects.get(name="Board chair"))
+        users = user_model.objects.bulk_create(
+            user_model(username=f"bench-reviewer-{n}", email=f"r{n}@example.org", is_staff=True)
+            for n in range(REVIEWERS)
+        )
+        members = BoardMember.objects.bulk_create(
+            BoardMember(
+                user=user, display_name=f"Dr. Bench {n:03}", slug=f"dr-bench-{n}", credentials="MD"
+            )
+            for n, user in enumerate(users)
+        )
+        member_ids = sorted(m.pk for m in members)
+        topic_ids = sorted(t.pk for t in topics)
+        # The SQL picks reviewers and topics by offset from the first id.
+        assert member_ids == list(range(member_ids[0], member_ids[0] + REVIEWERS))
+        assert topic_ids == list(range(topic_ids[0], topic_ids[0] + TOPICS))
+        script = SQL.format(
+            topics=TOPICS, articles=ARTICLES, reviewers=REVIEWERS, per=PER_SUBMISSION
+        )
+        params = {
+            "topic0": topic_ids[0],
+            "author": author.pk,
+            "chair": chair.pk,
+            "member0": member_ids[0],
+        }
+        with connection.cursor() as cursor:
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, params)
+        _dossier_article(chair)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"Built {Article.objects.count():,} articles and {Assignment.objects.count():,} "
+        f"assignments in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def _dossier_article(chair):
+    """One article with a 200-entry audit trail, chained as the services write it."""
+    from articles.models import Article
+    from editorial.actions import AuditAction
+    from editorial.audit import audit_record
+
+    article = Article.objects.get(slug="bench-insights-0")
+    for n in range(AUDIT_ENTRIES):
+        audit_record(
+            actor=chair,
+            action=AuditAction.ASSIGNMENT_SET_DUE_DATES,
+            target=article,
+            article=article,
+            comment=f"Benchmark entry {n}: due dates moved after a reviewer asked for time.",
+            data={"n": n},
+        )
+
+
+def main():
+    use_own_database(DATABASE)
+    _build()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.models import Article
+    from editorial.dossiers import article_dossier, dossier_pdf
+    from editorial.models import Assignment, AuditEntry
+
+    print(
+        f"Data: {Article.objects.count():,} articles, {Assignment.objects.count():,} assignments."
+    )
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-chair"))
+    url = reverse("admin:editorial_insights")
+    cases = [
+        ("last 30 days", "?range=30"),
+        ("last 90 days (default)", ""),
+        ("last 365 days", "?range=365"),
+        ("last 365 days, one topic", "?range=365&topic=topic-3"),
+        ("CSV of the per-reviewer table", "?range=365&csv=reviewers"),
+    ]
+    for label, query in cases:
+        median, p95, queries, _ = measure_get(client, url + query, runs=RUNS)
+        print(f"insights, {label:32} median {median:6.1f} ms  p95 {p95:6.1f} ms  {queries} queries")
+    print(
+        "A topic adds its lookup and a CSV skips the page's menu; no count grows with the "
+        "data (tests/insights/test_insights_page.py). Target p95 ≤ 300 ms (not asserted)."
+    )
+
+    article = Article.objects.get(slug="bench-insights-0")
+    entries = AuditEntry.objects.filter(article=article).count()
+    timings, size = [], 0
+    for _ in range(5):
+        started = time.perf_counter()
+        pdf = dossier_pdf(article_dossier(article, for_chair=True))
+        timings.append(time.perf_counter() - started)
+        size = len(pdf)
+    print(
+        f"dossier PDF, {entries} audit entries: median {statistics.median(timings):.2f} s, "
+        f"worst {max(timings):.2f} s, {size / 1024:.0f} KiB; target ≤ 3 s (not asserted)."
+    )
+
+
+if __name__ == "__main__":
+    main()
