@@ -32,14 +32,30 @@ class ArticleFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return selectors.published_articles()[:FEED_SIZE]
+        return selectors.published_articles().prefetch_related("notices")[:FEED_SIZE]
 
     def item_title(self, article):
         # XML cannot carry control characters; titles stored before validation may.
-        return printable(article.published_revision.title)
+        title = printable(article.published_revision.title)
+        notices = article.notices.all()
+        if any(notice.is_retraction for notice in notices):
+            return f"Retracted: {title}"
+        return title
 
     def item_description(self, article):
-        return printable(plain_summary(article.published_revision.summary, 600))
+        """The summary, after every notice on the article (newest first) and the note of a
+        retracted citation: a feed reader sees what the page says at its top."""
+        lines = [
+            f"{notice.get_kind_display()} ({notice.issued_at:%Y-%m-%d}): {notice.reason}"
+            for notice in article.notices.all()
+        ]
+        if article.cited_retraction_on:
+            lines.append(
+                f"A study cited here was retracted on {article.cited_retraction_on:%Y-%m-%d}; "
+                "the board is re-checking this article."
+            )
+        lines.append(plain_summary(article.published_revision.summary, 600))
+        return printable("\n\n".join(lines))
 
     def item_link(self, article):
         return article.get_absolute_url()
@@ -54,7 +70,7 @@ class ArticleFeed(Feed):
         return article.first_published_at
 
     def item_updateddate(self, article):
-        return article.last_reviewed_at
+        return max(filter(None, (article.last_reviewed_at, article.last_notice_at)))
 
     def item_categories(self, article):
         return [printable(article.topic.name)]

@@ -37,6 +37,12 @@ class Topic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Shorter re-review interval for this topic; empty uses the editorial policy.",
     )
+    publish_pending = models.BooleanField(
+        "publish pending articles with a banner",
+        default=False,
+        help_text="Show this topic's submitted articles to readers, marked pending review and "
+        "noindex, even when the editorial policy does not do so site-wide.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -80,6 +86,15 @@ class Article(models.Model):
         blank=True,
         help_text="Snapshot of the reviewers of the published revision: name, credentials, id.",
     )
+    # The published revision was approved by the chair without the board's quorum.
+    approved_by_override = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True, max_length=2000)
+    literature_current_through = models.DateField(null=True, blank=True)
+    # Set when the sweep reopens the article because a study it cites was retracted;
+    # cleared when the board approves it again.
+    cited_retraction_on = models.DateField(null=True, blank=True)
+    # When the newest notice was issued: the reader page reads notices only if there are any.
+    last_notice_at = models.DateTimeField(null=True, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -248,6 +263,10 @@ class Reference(models.Model):
         validators=[RegexValidator(PMID_PATTERN, "A PubMed ID is 1 to 8 digits.")],
     )
     url = models.URLField("URL", max_length=500, blank=True)
+    cited_as_retracted = models.BooleanField(
+        default=False,
+        help_text="The work is known to be retracted and is cited as such.",
+    )
 
     class Meta:
         ordering = ["revision", "position"]
@@ -286,7 +305,7 @@ class Reference(models.Model):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
     def canonical(self):
-        return {
+        data = {
             "position": self.position,
             "kind": self.kind,
             "title": self.title,
@@ -296,6 +315,10 @@ class Reference(models.Model):
             "pmid": self.pmid,
             "url": self.url,
         }
+        # Only when set, so that the hash of every revision written before it is unchanged.
+        if self.cited_as_retracted:
+            data["cited_as_retracted"] = True
+        return data
 
 
 class RelatedQuestion(models.Model):
@@ -341,6 +364,9 @@ class ReviewRecord(models.Model):
     content_hash = models.CharField(max_length=64)
     reviewers = models.JSONField(default=list, help_text="Name, credentials, slug, id of each.")
     is_re_review = models.BooleanField(default=False)
+    is_override = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True, max_length=2000)
+    literature_current_through = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["article", "-approved_at"]
@@ -409,3 +435,7 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article.slug} ({self.created_at:%Y-%m-%d})"
+
+
+from articles.notices import Notice, NoticeKind  # noqa: E402, F401 - kept apart
+from articles.retractions import RetractedWork  # noqa: E402, F401 - kept apart

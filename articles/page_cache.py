@@ -310,6 +310,8 @@ WATCHED_MODELS = {
     "articles.Topic": lambda t: (topic_scope(t.pk),),
     "articles.RelatedQuestion": lambda r: (article_scope(r.article_id),),
     "articles.ReviewRecord": lambda r: (article_scope(r.article_id),),
+    # A notice (correction, retraction…) shows on its article's page and in the listings.
+    "articles.Notice": lambda n: (SITE, article_scope(n.article_id)),
 }
 
 

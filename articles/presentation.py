@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import selectors, stored_html
-from articles.models import ReferenceKind, ReviewStatus
+from articles.models import NoticeKind, ReferenceKind, ReviewStatus
+from articles.notices import notices_for
 from articles.orcid import orcid_url
 from articles.rendering import (  # noqa: F401 - plain_summary, safety_sections: re-exported
     cited_numbers,
@@ -62,15 +63,19 @@ def reader_context(
     audience=Audience.PROFESSIONAL,
     related=None,
     history=None,
+    notices=None,
 ):
-    """Context for ``articles/detail.html``. ``references``, ``related`` and ``history``
-    may be passed when already loaded; otherwise one query each is made."""
+    """Context for ``articles/detail.html``. ``references``, ``related``, ``history`` and
+    ``notices`` may be passed when already loaded; otherwise one query each is made (none
+    for the notices of an article that has none)."""
     if references is None:
         references = list(revision.references.order_by("position"))
     if related is None:
         related = selectors.related_questions(article)
     if history is None:
         history = selectors.review_history(article)
+    if notices is None:
+        notices = notices_for(article) if article.last_notice_at else []
     audience = audience_from(audience)
     state = _page_state(article, revision)
     count = len(references)
@@ -86,6 +91,8 @@ def reader_context(
         reading_order.append(("cite", revision.body))
 
     reviewers = article.reviewed_by if state == PageState.APPROVED else []
+    override = state == PageState.APPROVED and article.approved_by_override
+    retraction = next((notice for notice in notices if notice.kind == NoticeKind.RETRACTION), None)
     last_updated = _last_updated(article, revision, history, state)
     canonical_url = settings.SITE_URL + article.get_absolute_url()
     context = {
@@ -93,10 +100,18 @@ def reader_context(
         "revision": revision,
         "preview": preview,
         "state": state,
-        "noindex": preview or state != PageState.APPROVED,
+        # A retracted article stays reachable, marked, and out of search engines.
+        "noindex": preview or state != PageState.APPROVED or retraction is not None,
         "update_under_review": state == PageState.APPROVED and article.update_under_review,
-        "tracker": _tracker(article, state),
+        "tracker": _tracker(article, state, override=override),
         "reviewers": reviewers,
+        "override": override,
+        "notices": notices,
+        "retraction": retraction,
+        "cited_retraction_on": article.cited_retraction_on if state == PageState.APPROVED else None,
+        "literature_current_through": (
+            article.literature_current_through if state == PageState.APPROVED else None
+        ),
         "author_orcids": selectors.author_orcids(article),
         "last_updated": last_updated,
         "audience": audience,
@@ -134,9 +149,10 @@ def _page_state(article, revision):
     return PageState.PENDING if revision.is_locked else PageState.DRAFT
 
 
-def _tracker(article, state):
+def _tracker(article, state, *, override=False):
     """The three public steps for the newest submission (changes requested counts as
-    under review), each done, current or upcoming; nothing reached for a draft."""
+    under review), each done, current or upcoming; nothing reached for a draft. The
+    Approved step of a page the chair approved without the quorum says so."""
     reached = 0
     if state != PageState.DRAFT:
         order = [status for status, _ in TRACKER_STEPS]
@@ -150,7 +166,12 @@ def _tracker(article, state):
             progress = "current"
         else:
             progress = "upcoming"
-        steps.append({"status": status, "label": label, "progress": progress})
+        step_override = override and status == ReviewStatus.APPROVED and progress != "upcoming"
+        if step_override:
+            label = "Approved by chair override"
+        steps.append(
+            {"status": status, "label": label, "progress": progress, "override": step_override}
+        )
     return {"steps": steps, "reached": reached}
 
 
@@ -269,10 +290,16 @@ def _json_ld(context, *, author_names, author_orcids, references):
         "audience": audiences,
         "citation": [_citation_ld(ref) for ref in references],
     }
+    if context["literature_current_through"]:
+        # schema.org has no "literature current through"; temporalCoverage (the period the
+        # content covers) takes an ISO 8601 interval, here open at its start.
+        data["temporalCoverage"] = f"../{context['literature_current_through'].isoformat()}"
     if context["state"] == PageState.APPROVED and not context["preview"]:
         if article.last_reviewed_at:
             data["lastReviewed"] = timezone.localdate(article.last_reviewed_at).isoformat()
-        data["reviewedBy"] = [
+        # Only people who approved: after a chair's override with no board approval,
+        # nobody is named (DESIGN invariant 8), and the board is not claimed either.
+        reviewed_by = [
             {
                 "@type": "Person",
                 "name": reviewer.get("name", ""),
@@ -286,7 +313,20 @@ def _json_ld(context, *, author_names, author_orcids, references):
                 **({"sameAs": orcid_url(reviewer["orcid"])} if reviewer.get("orcid") else {}),
             }
             for reviewer in context["reviewers"]
-        ] or board
+        ]
+        if reviewed_by:
+            data["reviewedBy"] = reviewed_by
+        elif not context["override"]:
+            data["reviewedBy"] = board
+    if context["notices"]:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{notice.get_kind_display()}: {notice.reason}",
+                "datePublished": timezone.localtime(notice.issued_at).isoformat(),
+            }
+            for notice in context["notices"]
+        ]
     return data
 
 

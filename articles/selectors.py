@@ -13,7 +13,15 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Trim
 
 from articles import page_cache
-from articles.models import Article, Reference, RelatedQuestion, ReviewRecord, ReviewStatus, Topic
+from articles.models import (
+    Article,
+    Reference,
+    RelatedQuestion,
+    ReviewRecord,
+    ReviewStatus,
+    Revision,
+    Topic,
+)
 
 RELATED_LIMIT = 10
 PENDING_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
@@ -76,6 +84,32 @@ def matching_revisions(query):
 
 def topics_with_published_articles():
     return Topic.objects.filter(articles__published_revision__isnull=False).distinct()
+
+
+def topics_publishing_pending():
+    """Topics whose articles in review readers may see (``Topic.publish_pending``)."""
+    return list(Topic.objects.filter(publish_pending=True).order_by("name"))
+
+
+def pending_articles():
+    """Never-approved articles in review that readers may see, with their topic: all of
+    them when the policy publishes pending articles site-wide, else those of the topics
+    that do. Each carries ``pending_title`` (its newest submitted revision's question)."""
+    articles = Article.objects.filter(
+        published_revision__isnull=True, review_status__in=PENDING_STATUSES
+    )
+    if not editorial_policy()["publish_pending"]:
+        articles = articles.filter(topic__publish_pending=True)
+    newest = (
+        Revision.objects.filter(article=OuterRef("pk"), locked_at__isnull=False)
+        .order_by("-number")
+        .values("title")[:1]
+    )
+    return (
+        articles.select_related("topic")
+        .annotate(pending_title=Subquery(newest))
+        .order_by("-created_at", "slug")
+    )
 
 
 def _with_author_names(queryset):

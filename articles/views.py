@@ -44,12 +44,19 @@ def article_list(request):
     for article in page.object_list:
         article.summary_text = truncate(stored_html.summary_text(article.published_revision), 220)
     topics = list(selectors.topics_with_published_articles())
+    pending = []
+    if not query and page.number == 1:
+        pending = selectors.pending_articles()
+        if topic_slug:
+            pending = pending.filter(topic__slug=topic_slug)
+        pending = list(pending[:PAGE_SIZE])
     keep = {key: value for key, value in (("q", query), ("topic", topic_slug)) if value}
     return render(
         request,
         "articles/list.html",
         {
             "page": page,
+            "pending": pending,
             "query": query,
             "topics": topics,
             "topic": next((t for t in topics if t.slug == topic_slug), None),
@@ -71,14 +78,15 @@ def _audience(request):
 
 def _shown(slug):
     """The article and the revision readers get, or 404: the published revision, or (if
-    the policy publishes pending articles) the one in review of a never-approved article."""
+    the policy publishes pending articles, site-wide or for the article's topic) the one in
+    review of a never-approved article."""
     article = selectors.reader_article(slug)
     if article is None:
         raise Http404("No article here.")
     if article.published_revision_id:
         return article, article.published_revision
     revision = None
-    if selectors.editorial_policy()["publish_pending"]:
+    if article.topic.publish_pending or selectors.editorial_policy()["publish_pending"]:
         revision = selectors.pending_revision(article)
     if revision is None:
         raise Http404("No article here.")
@@ -236,6 +244,7 @@ def editorial_policy(request):
         "articles/editorial_policy.html",
         {
             "policy": policy,
+            "pending_topics": selectors.topics_publishing_pending(),
             "policy_html": render_markdown(policy["policy_text"]),
             "canonical_url": absolute(reverse("editorial_policy")),
             "meta_description": plain_summary(policy["policy_text"])

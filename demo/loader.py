@@ -29,6 +29,7 @@ from editorial.services import (
     conflict_declare,
     policy_update,
     submission_confirm_reject,
+    submission_override,
     submission_resubmit,
     submission_submit,
     submission_withdraw,
@@ -114,7 +115,12 @@ def _topics(demo):
     topics = {}
     for spec in demo.topics:
         topic, _ = Topic.objects.get_or_create(
-            slug=spec["slug"], defaults={"name": spec["name"], "description": spec["description"]}
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "description": spec["description"],
+                "publish_pending": spec.get("publish_pending", False),
+            },
         )
         topics[topic.slug] = topic
     return topics
@@ -185,6 +191,7 @@ class Replay:
     author: object  # takes the author steps
     chair: object  # invites reviewers, confirms rejections
     members: dict  # username -> BoardMember
+    password: str  # the demo accounts' password, re-entered to e-sign each decision
     submission: object = None
     assignments: dict = field(default_factory=dict)  # username -> Assignment
 
@@ -211,6 +218,7 @@ def _articles(demo, users, topics, members, say):
             author=author,
             chair=users[demo.chair],
             members=members,
+            password=demo.password,
         )
         for step in data.steps:
             STEP_HANDLERS[step["action"]](replay, step)
@@ -272,7 +280,20 @@ def _request_changes(replay, step):
 def _reject(replay, step):
     """The reviewer recommends rejection; the chair confirms it."""
     _decide(replay, step["reviewer"], DecisionOutcome.REJECT, step["comment"])
-    submission_confirm_reject(submission=replay.submission, actor=replay.chair)
+    submission_confirm_reject(
+        submission=replay.submission, actor=replay.chair, password=replay.password
+    )
+
+
+def _override(replay, step):
+    """The chair approves or rejects without the board's quorum, signed, with ``reason``."""
+    submission_override(
+        submission=replay.submission,
+        actor=replay.chair,
+        outcome=step.get("outcome", DecisionOutcome.APPROVE),
+        reason=step["reason"],
+        password=replay.password,
+    )
 
 
 def _withdraw(replay, step):
@@ -309,6 +330,7 @@ def _decide(replay, name, outcome, comment):
         outcome=outcome,
         comment=comment,
         confirmed_no_conflict=True,
+        password=replay.password,
     )
 
 
@@ -319,6 +341,7 @@ STEP_HANDLERS = {
     "approve": _approve,
     "request_changes": _request_changes,
     "reject": _reject,
+    "override": _override,
     "withdraw": _withdraw,
     "revise": _revise,
     "resubmit": _resubmit,

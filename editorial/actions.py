@@ -40,6 +40,13 @@ class AuditAction(models.TextChoices):
     CONFLICT_REVOKE = "conflict.revoke", "Conflict of interest revoked"
     POLICY_UPDATE = "policy.update", "Editorial policy changed"
     FEEDBACK_MARK_VALID = "feedback.mark_valid", "Reader's error report found valid"
+    SIGNATURE_FAILED = "signature.failed", "Failed signing attempt (wrong password)"
+    SIGNATURE_LOCKED = "signature.locked", "Signing locked after repeated wrong passwords"
+    NOTICE_ISSUE = "notice.issue", "Notice published on the article"
+    RETRACTION_RE_REVIEW = (
+        "retraction.open_re_review",
+        "Re-review opened: a cited study was retracted",
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,10 @@ ACTIONS = {
     A.CONFLICT_REVOKE: ActionInfo(),
     A.POLICY_UPDATE: ActionInfo(),
     A.FEEDBACK_MARK_VALID: ActionInfo(),
+    A.SIGNATURE_FAILED: ActionInfo(),
+    A.SIGNATURE_LOCKED: ActionInfo(),
+    A.NOTICE_ISSUE: ActionInfo(public=True),
+    A.RETRACTION_RE_REVIEW: ActionInfo(public=True),
 }
 del A
 

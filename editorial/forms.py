@@ -14,6 +14,29 @@ OVERRIDE_CHOICES = [
 ]
 
 
+def signature_password():
+    """The re-entered password that e-signs a decision (21 CFR Part 11 §11.200)."""
+    return forms.CharField(
+        label="Your password, to sign",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Re-enter your password: it signs this decision with your name, "
+        "credentials, the date and time and what the decision means.",
+        error_messages={"required": "Re-enter your password to sign the decision."},
+    )
+
+
+def literature_date():
+    return forms.DateField(
+        required=False,
+        label="Literature current through",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When approving: the date up to which the literature was checked. "
+        "Empty means today.",
+    )
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Your decision"
@@ -30,6 +53,8 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Confirm that you have no conflict of interest."},
     )
     revision = forms.ModelChoiceField(queryset=Revision.objects.all(), widget=forms.HiddenInput)
+    literature_current_through = literature_date()
+    password = signature_password()
 
     def clean(self):
         cleaned = super().clean()
@@ -59,6 +84,8 @@ class RequiredReasonForm(forms.Form):
 
 class OverrideForm(RequiredReasonForm):
     outcome = forms.ChoiceField(choices=OVERRIDE_CHOICES)
+    literature_current_through = literature_date()
+    password = signature_password()
 
 
 class ReviewerChoiceForm(forms.Form):
@@ -73,3 +100,4 @@ class ConfirmRejectForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"max_length": "The comment is too long: 4,000 characters at most."},
     )
+    password = signature_password()

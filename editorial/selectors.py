@@ -20,6 +20,7 @@ from django.db.models import (
 from articles.diffs import compare_revisions, has_changes
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
+from articles.retractions import retracted_citations
 from editorial.eligibility import why_ineligible
 from editorial.insights.aggregates import Percentiles, days, elapsed
 from editorial.models import (
@@ -32,6 +33,7 @@ from editorial.models import (
     DecisionOutcome,
     EditorialPolicy,
     Notification,
+    Signature,
     Submission,
     SubmissionState,
 )
@@ -97,8 +99,14 @@ def revisions_visible_to(user, queryset):
 
 
 def article_audit_trail(article_id, *, limit=200):
-    """An article's audit entries, newest first."""
-    return AuditEntry.objects.filter(article_id=article_id).order_by("-sequence")[:limit]
+    """An article's audit entries, newest first, each signed decision with its
+    ``signature`` (one more query)."""
+    entries = list(AuditEntry.objects.filter(article_id=article_id).order_by("-sequence")[:limit])
+    ids = {entry.data.get("signature") for entry in entries} - {None}
+    signatures = Signature.objects.select_related("revision").in_bulk(ids) if ids else {}
+    for entry in entries:
+        entry.signature = signatures.get(entry.data.get("signature"))
+    return entries
 
 
 NOTIFICATION_LIST_FIELDS = (
@@ -169,16 +177,24 @@ def review_screen(assignment):
     earlier_decisions = (
         Decision.objects.filter(submission__article=article)
         .exclude(submission=submission)
-        .select_related("assignment__reviewer", "revision")
+        .select_related("assignment__reviewer", "revision", "signature__revision")
         .order_by("-created_at")
     )
+    reader = reader_context(article=article, revision=revision, references=references)
+    retracted = retracted_citations(references)
+    for item in reader["references"]:
+        item["retraction"] = retracted.get(item["ref"].position)
     return {
         "assignment": assignment,
         "submission": submission,
-        "reader": reader_context(article=article, revision=revision, references=references),
+        "reader": reader,
         "previous_revision": previous,
         "diff": diff if has_changes(diff) else [],
         "earlier_decisions": list(earlier_decisions),
+        "signatures": list(
+            Signature.objects.filter(submission=submission).select_related("revision")
+        ),
+        "retracted_count": len(retracted),
         "conflicts": list(
             ConflictOfInterest.objects.covering(
                 article=article, author_ids=article.authors.values_list("pk", flat=True)
@@ -359,9 +375,9 @@ def board_overview(*, limit=100):
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.select_related("assignment__reviewer").order_by(
-                    "created_at"
-                ),
+                queryset=Decision.objects.select_related(
+                    "assignment__reviewer", "signature__revision"
+                ).order_by("created_at"),
                 to_attr="all_decisions",
             ),
         )

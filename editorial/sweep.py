@@ -28,6 +28,7 @@ RE_REVIEW_REASON = "Scheduled re-review: the next review date ({due}) has been r
 @dataclass
 class SweepResult:
     re_reviews_opened: int = 0
+    retraction_re_reviews: int = 0
     reminders_claimed: int = 0
     reminders_superseded: int = 0
     escalations_claimed: int = 0
@@ -40,7 +41,8 @@ class SweepResult:
 
     def summary(self):
         return (
-            f"re-reviews opened: {self.re_reviews_opened}, "
+            f"re-reviews opened: {self.re_reviews_opened} "
+            f"(+{self.retraction_re_reviews} for a retracted citation), "
             f"reminders claimed: {self.reminders_claimed} "
             f"(+{self.reminders_superseded} superseded), "
             f"escalations: {self.escalations_claimed}, "
@@ -99,6 +101,7 @@ def run_sweep(*, now=None):
     try:
         policy = EditorialPolicy.load()
         open_due_re_reviews(now, result)
+        result.retraction_re_reviews = services.retractions_open_re_reviews(now=now)
         claims.sweep_reminders(now=now, policy=policy, result=result)
         digests.sweep_digests(now=now, result=result)
         resend_stale_outbox(now, result)

@@ -11,6 +11,9 @@ from articles.models import Article, Reference, ReferenceKind, Revision, Topic
 from editorial.models import Assignment, Submission, SubmissionKind
 from reviewers.models import BoardMember, ConflictKind, ConflictOfInterest
 
+# Every factory user's password: tests re-enter it to e-sign decisions.
+TEST_PASSWORD = "pw-for-tests-only"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -22,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Person{n}")
-    password = factory.django.Password("pw-for-tests-only")
+    password = factory.django.Password(TEST_PASSWORD)
 
     groups = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, extracted))
 

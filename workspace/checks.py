@@ -1,7 +1,8 @@
 """The pre-submission checklist: pure functions over a draft's content.
 
-Nothing here touches the database or the network, so the checklist can be computed for a
-saved draft, for a form's cleaned data or for generated input in property tests. Errors
+Nothing here touches the network, and nothing but ``check_revision`` (which looks up the
+retracted works a revision cites) touches the database, so the checklist can be computed
+for a saved draft, for a form's cleaned data or for generated input in property tests. Errors
 block submission; warnings are shown but do not.
 
 Anchors point at the author's editor: ``id_<field>`` for content fields and
@@ -22,6 +23,7 @@ from django.core.validators import URLValidator
 
 from articles.models import DOI_PATTERN, PMID_PATTERN, ReferenceKind
 from articles.rendering import CITATION_RE, parse_citation
+from articles.retractions import retracted_citations
 
 ERROR = "error"
 WARNING = "warning"
@@ -151,9 +153,10 @@ def readability_grade(markdown_text):
 # The checklist.
 
 
-def check_draft(*, title, summary, body, patient_body, references, today=None):
+def check_draft(*, title, summary, body, patient_body, references, today=None, retracted=None):
     """The checklist for one draft. ``references`` are mappings with the keys of
-    ``Reference.canonical()``, in any order."""
+    ``Reference.canonical()``, in any order; ``retracted`` maps the position of each that
+    cites a retracted work to that work (``articles.retractions.retracted_citations``)."""
     today = today or datetime.date.today()
     checklist = Checklist()
     references = sorted(references, key=lambda ref: _position_key(ref.get("position")))
@@ -163,21 +166,25 @@ def check_draft(*, title, summary, body, patient_body, references, today=None):
     _check_reference_numbers(checklist, references)
     for index, reference in enumerate(references, start=1):
         _check_reference(checklist, index, reference, today)
+        _check_retraction(
+            checklist, index, reference, (retracted or {}).get(reference.get("position"))
+        )
     _check_citations(checklist, content, references)
     _check_patient_version(checklist, patient_body or "")
     return checklist
 
 
 def check_revision(revision, references=None):
-    """The checklist for a saved revision (``references`` if already loaded)."""
-    if references is None:
-        references = revision.references.all()
+    """The checklist for a saved revision (``references`` if already loaded). Unlike
+    ``check_draft`` it reads the database: one query for the retracted works it cites."""
+    references = list(revision.references.all() if references is None else references)
     return check_draft(
         title=revision.title,
         summary=revision.summary,
         body=revision.body,
         patient_body=revision.patient_body,
         references=[ref.canonical() for ref in references],
+        retracted=retracted_citations(references),
     )
 
 
@@ -265,6 +272,24 @@ def _check_reference(checklist, index, reference, today):
         problem(f"“{url}” is not a web address starting with http:// or https://.")
     if not (doi or pmid or url):
         problem("add a DOI, PubMed ID or web address so readers can find it.", WARNING)
+
+
+def _check_retraction(checklist, index, reference, work):
+    if work is None:
+        return
+    name = f"Reference {reference.get('position') or index}"
+    when = f" on {work.retraction_date:%B %-d, %Y}" if work.retraction_date else ""
+    if reference.get("cited_as_retracted"):
+        checklist.passed.append(f"{name} is cited as retracted (retracted{when}).")
+        return
+    checklist.problems.append(
+        Problem(
+            ERROR,
+            f"{name}: this work was retracted{when} ({work.nature or 'Retraction'}). Remove "
+            "it, or tick “cited as retracted” if you cite it as a retracted study.",
+            f"reference-{index}",
+        )
+    )
 
 
 def _citations(text):

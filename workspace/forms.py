@@ -161,6 +161,11 @@ class ReferenceForm(forms.Form):
         max_length=_model_max_length(Reference, "url"),
         assume_scheme="https",
     )
+    cited_as_retracted = forms.BooleanField(
+        label="Cited as retracted",
+        required=False,
+        help_text="Tick if this work was retracted and you cite it as such.",
+    )
 
     def has_changed(self):
         """A reference form with nothing but a number and a kind is an unused slot: the
@@ -242,7 +247,7 @@ class BaseReferenceFormSet(forms.BaseFormSet):
         rows = [
             {
                 name: form.cleaned_data[name]
-                for name in ("position", "kind", *REFERENCE_CONTENT_FIELDS)
+                for name in ("position", "kind", *REFERENCE_CONTENT_FIELDS, "cited_as_retracted")
             }
             for form in self.kept_forms()
         ]

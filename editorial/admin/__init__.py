@@ -9,6 +9,7 @@ from editorial.admin import (  # noqa: F401 - imported to register the model adm
     board,
     decisions,
     feedback,
+    notices,
     outbox,
     policy,
     submissions,

@@ -86,7 +86,12 @@ class SubmissionAdmin(
         confirming a rejection only once a reviewer has rejected."""
         has_rejection = submission.decisions.filter(outcome=DecisionOutcome.REJECT).exists
         return [
-            {"name": name, "label": label, "needs_comment": needs_comment}
+            {
+                "name": name,
+                "label": label,
+                "needs_comment": needs_comment,
+                "signed": name in actions.SIGNED,
+            }
             for name, (label, _, needs_comment, transition) in actions.TRANSITION_BUTTONS.items()
             if has_transition_perm(getattr(submission, transition), request.user)
             and (name != "confirm_reject" or has_rejection())

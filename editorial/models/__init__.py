@@ -15,6 +15,7 @@ from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, 
 from editorial.models.calendar import CalendarToken
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
+from editorial.models.signatures import Signature, SignatureMeaning
 from editorial.models.signing import AuditCheckpoint, SignedReviewRecord, SigningKey
 from editorial.models.submissions import (
     OPEN_STATES,
@@ -47,6 +48,8 @@ __all__ = [
     "NotificationKind",
     "SweepRun",
     "NotificationQuerySet",
+    "Signature",
+    "SignatureMeaning",
     "SignedReviewRecord",
     "SigningKey",
     "Submission",

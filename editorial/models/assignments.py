@@ -217,6 +217,11 @@ class Decision(models.Model):
     confirmed_no_conflict = models.BooleanField(
         "I confirm I have no conflict of interest with this article"
     )
+    literature_current_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="An approval's statement of how recent the literature checked is.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

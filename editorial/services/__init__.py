@@ -26,8 +26,10 @@ from editorial.services.decisions import (
     submission_override,
 )
 from editorial.services.drafts import article_save_draft
+from editorial.services.notices import notice_issue
 from editorial.services.policy import POLICY_FIELDS, policy_update
 from editorial.services.publishing import add_months, submission_approve
+from editorial.services.retractions import retractions_open_re_reviews
 from editorial.services.submissions import (
     submission_open_re_review,
     submission_reject,
@@ -57,7 +59,9 @@ __all__ = [
     "conflict_declare",
     "conflict_revoke",
     "feedback_mark_valid",
+    "notice_issue",
     "policy_update",
+    "retractions_open_re_reviews",
     "submission_approve",
     "submission_confirm_reject",
     "submission_open_re_review",

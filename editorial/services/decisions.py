@@ -1,6 +1,8 @@
 """Decisions: a reviewer's approve / request changes / reject, the quorum that publishes,
 the chair's confirmation of a rejection and the chair's override."""
 
+from django.utils import timezone
+
 from editorial.actions import DECISION_ACTIONS, AuditAction
 from editorial.eligibility import conflict_reason
 from editorial.errors import InvalidInput, NotPermitted, ReviewerConflicted, TransitionNotAllowed
@@ -9,25 +11,35 @@ from editorial.models import (
     Decision,
     DecisionOutcome,
     EditorialPolicy,
+    SignatureMeaning,
     SubmissionState,
 )
 from editorial.notifications import compose
-from editorial.services import _core
+from editorial.services import _core, signatures
 from editorial.services.assignments import covering_conflicts
 from editorial.services.publishing import _do_approve
 from editorial.services.submissions import _do_request_changes
-from reviewers.models import BoardMember
 
 OVERRIDE_OUTCOMES = (DecisionOutcome.APPROVE, DecisionOutcome.REJECT)
 
 
 def assignment_decide(
-    *, assignment, actor, outcome, comment="", confirmed_no_conflict=False, revision=None
+    *,
+    assignment,
+    actor,
+    outcome,
+    password,
+    comment="",
+    confirmed_no_conflict=False,
+    revision=None,
+    literature_current_through=None,
 ):
     """The reviewer's decision on an accepted assignment: ``approve``, ``request_changes``
     or ``reject``; a comment is required unless approving, and the reviewer confirms having
     no conflict of interest. ``revision``, if given, is the one the reviewer read: a
-    superseded one is refused.
+    superseded one is refused. The decision is e-signed: ``password`` is the reviewer's,
+    re-entered (``signatures.authenticate``). An approval may say how recent the literature
+    checked is (``literature_current_through``, default the day of the decision).
 
     Then, in the same transaction, with the submission locked: the policy's quorum of
     approvals (with no change request or rejection on record) approves and publishes the
@@ -43,6 +55,10 @@ def assignment_decide(
         raise InvalidInput(f"A comment is required to {verb}.")
     if not confirmed_no_conflict:
         raise InvalidInput("Confirm that you have no conflict of interest before deciding.")
+    literature = _literature_date(literature_current_through, outcome)
+    signatures.authenticate(
+        actor=actor, password=password, submission=assignment.submission, meaning=outcome
+    )
     with _core.atomic():
         submission = _core.lock_submission_of(assignment)
         locked = _core.lock_assignment(assignment)
@@ -70,6 +86,10 @@ def assignment_decide(
             outcome=outcome,
             comment=comment,
             confirmed_no_conflict=True,
+            literature_current_through=literature,
+        )
+        signature = signatures.sign(
+            actor=actor, meaning=outcome, submission=submission, decision=decision
         )
         from_state = locked.state
         method()
@@ -81,7 +101,12 @@ def assignment_decide(
             action=DECISION_ACTIONS[outcome],
             from_state=from_state,
             comment=comment,
-            data={"decision": decision.pk, "outcome": outcome, "confirmed_no_conflict": True},
+            data={
+                "decision": decision.pk,
+                "outcome": outcome,
+                "confirmed_no_conflict": True,
+                "signature": signature.pk,
+            },
         )
         _apply_decision(submission=submission, decision=decision, actor=actor, entry=entry)
     return decision
@@ -123,12 +148,34 @@ def _apply_decision(*, submission, decision, actor, entry):
             comment="",
             reviewers=[other.assignment.reviewer for other in decisions],
             data={"quorum": quorum, "decisions": [other.pk for other in decisions]},
+            # The board vouches for the literature up to the earliest date any approver gave.
+            literature_current_through=min(
+                other.literature_current_through or timezone.localdate(other.created_at)
+                for other in decisions
+            ),
         )
 
 
-def submission_confirm_reject(*, submission, actor, comment=""):
-    """The chair confirms a reviewer's recommendation to reject. The comment defaults to
-    the reviewer's. Side effects: audit entry ``submission.reject``; notifications."""
+def _literature_date(value, outcome):
+    """The approver's "literature current through" date: not in the future; only an
+    approval states one."""
+    if outcome != DecisionOutcome.APPROVE or value is None:
+        return None
+    if value > timezone.localdate():
+        raise InvalidInput("The literature cannot be current through a date in the future.")
+    return value
+
+
+def submission_confirm_reject(*, submission, actor, password, comment=""):
+    """The chair confirms a reviewer's recommendation to reject, e-signed with the chair's
+    re-entered ``password``. The comment defaults to the reviewer's. Side effects: audit
+    entry ``submission.reject``; notifications."""
+    signatures.authenticate(
+        actor=actor,
+        password=password,
+        submission=submission,
+        meaning=SignatureMeaning.CONFIRM_REJECT,
+    )
     with _core.atomic():
         locked = _core.lock(submission)
         rejections = list(
@@ -139,27 +186,50 @@ def submission_confirm_reject(*, submission, actor, comment=""):
         if not rejections:
             raise TransitionNotAllowed("No reviewer has recommended rejecting this submission.")
         _core.check(locked, "reject", actor)
+        signature = signatures.sign(
+            actor=actor, meaning=SignatureMeaning.CONFIRM_REJECT, submission=locked
+        )
         entry = _core.transition(
             submission=locked,
             name="reject",
             actor=actor,
             comment=comment.strip() or rejections[0].comment,
-            data={"confirms_decisions": [decision.pk for decision in rejections]},
+            data={
+                "confirms_decisions": [decision.pk for decision in rejections],
+                "signature": signature.pk,
+            },
         )
         _core.notify_authors(entry, locked)
     return locked
 
 
-def submission_override(*, submission, actor, outcome, reason):
+def submission_override(
+    *, submission, actor, outcome, reason, password, literature_current_through=None
+):
     """The chair approves or rejects without waiting for (or against) the board, with a
-    written ``reason``. An override approval names the approving reviewers so far and the
-    chair. Side effects: audit entry ``submission.override_approve`` or
-    ``submission.override_reject``; notifications."""
+    written ``reason`` that readers (approval) or authors (rejection) are shown, e-signed
+    with the chair's re-entered ``password``. An override approval names only the
+    reviewers who approved; the page says the chair approved it without the quorum. Side
+    effects: audit entry ``submission.override_approve`` or ``submission.override_reject``;
+    notifications."""
     reason = (reason or "").strip()
     if outcome not in OVERRIDE_OUTCOMES:
         raise InvalidInput("An override either approves or rejects.")
     if not actor.has_perm("editorial.decide_submission"):
         raise NotPermitted("Only the board chair can override the board.")
+    literature = _literature_date(literature_current_through, outcome)
+    meaning = (
+        SignatureMeaning.OVERRIDE_APPROVE
+        if outcome == DecisionOutcome.APPROVE
+        else SignatureMeaning.OVERRIDE_REJECT
+    )
+    # A step the state does not allow, or a missing reason, is no signing attempt.
+    current = type(submission).objects.get(pk=submission.pk)  # the caller's may be stale
+    _core.check(current, "approve" if outcome == DecisionOutcome.APPROVE else "reject", actor)
+    if reason:
+        signatures.authenticate(
+            actor=actor, password=password, submission=submission, meaning=meaning
+        )
     with _core.atomic():
         locked = _core.lock(submission)
         # A step the state does not allow is reported before a missing reason.
@@ -169,7 +239,12 @@ def submission_override(*, submission, actor, outcome, reason):
         decisions = list(
             Decision.objects.filter(submission=locked).select_related("assignment__reviewer")
         )
-        data = {"override": True, "decisions": [decision.pk for decision in decisions]}
+        signature = signatures.sign(actor=actor, meaning=meaning, submission=locked)
+        data = {
+            "override": True,
+            "decisions": [decision.pk for decision in decisions],
+            "signature": signature.pk,
+        }
         if outcome == DecisionOutcome.REJECT:
             entry = _core.transition(
                 submission=locked,
@@ -181,14 +256,12 @@ def submission_override(*, submission, actor, outcome, reason):
             )
             _core.notify_authors(entry, locked)
             return locked
+        # Only those who approved are named as reviewers (DESIGN invariant 8).
         reviewers = [
             decision.assignment.reviewer
             for decision in decisions
             if decision.outcome == DecisionOutcome.APPROVE
         ]
-        chair_member = BoardMember.objects.filter(user=actor).first()
-        if chair_member is not None and chair_member not in reviewers:
-            reviewers.append(chair_member)
         return _do_approve(
             submission=locked,
             actor=actor,
@@ -196,4 +269,5 @@ def submission_override(*, submission, actor, outcome, reason):
             reviewers=reviewers,
             data=data,
             action=AuditAction.SUBMISSION_OVERRIDE_APPROVE,
+            literature_current_through=literature,
         )

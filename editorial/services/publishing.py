@@ -39,7 +39,14 @@ def submission_approve(*, submission, actor, comment="", reviewers=None, data=No
 
 
 def _do_approve(
-    *, submission, actor, comment, reviewers, data, action=AuditAction.SUBMISSION_APPROVE
+    *,
+    submission,
+    actor,
+    comment,
+    reviewers,
+    data,
+    action=AuditAction.SUBMISSION_APPROVE,
+    literature_current_through=None,
 ):
     """``submission_approve`` for a caller that holds the submission's lock and has
     decided the approval stands (the quorum was reached, or the chair overrides)."""
@@ -58,13 +65,21 @@ def _do_approve(
         data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
         action=action,
     )
-    review_record = _publish(submission, snapshot)
+    override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
+    review_record = _publish(
+        submission,
+        snapshot,
+        override_reason=comment if override else "",
+        literature_current_through=literature_current_through,
+    )
     records.sign_approval(submission=submission, entry=entry, review_record=review_record)
     _core.notify_authors(entry, submission)
     return submission
 
 
-def _publish(submission, snapshot):
+def _publish(submission, snapshot, *, override_reason, literature_current_through):
+    """``override_reason`` is set when the chair approved without the quorum: readers are
+    told so, with the reason."""
     article = (
         Article.objects.select_for_update().select_related("topic").get(pk=submission.article_id)
     )
@@ -76,6 +91,10 @@ def _publish(submission, snapshot):
     article.last_reviewed_at = now
     article.next_review_due = add_months(timezone.localdate(now), months)
     article.reviewed_by = snapshot
+    article.approved_by_override = bool(override_reason)
+    article.override_reason = override_reason
+    article.literature_current_through = literature_current_through or timezone.localdate(now)
+    article.cited_retraction_on = None  # the board has re-checked it
     article.save(
         update_fields=[
             "published_revision",
@@ -84,6 +103,10 @@ def _publish(submission, snapshot):
             "last_reviewed_at",
             "next_review_due",
             "reviewed_by",
+            "approved_by_override",
+            "override_reason",
+            "literature_current_through",
+            "cited_retraction_on",
         ]
     )
     return ReviewRecord.objects.create(
@@ -93,4 +116,7 @@ def _publish(submission, snapshot):
         content_hash=submission.content_hash,
         reviewers=snapshot,
         is_re_review=submission.kind == SubmissionKind.RE_REVIEW,
+        is_override=article.approved_by_override,
+        override_reason=override_reason,
+        literature_current_through=article.literature_current_through,
     )

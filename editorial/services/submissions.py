@@ -186,9 +186,9 @@ def submission_open_re_review(*, article, reason, actor=None):
         return _do_open_re_review(article=article, reason=reason, actor=actor)
 
 
-def _do_open_re_review(*, article, reason, actor):
+def _do_open_re_review(*, article, reason, actor, action=AuditAction.SUBMISSION_OPEN_RE_REVIEW):
     """``submission_open_re_review`` for a caller that has locked ``article`` (triage of a
-    reader's report)."""
+    reader's report, the retraction sweep)."""
     _core.require_transaction()
     if article.published_revision_id is None:
         raise TransitionNotAllowed("Only a published article can be re-reviewed.")
@@ -202,7 +202,7 @@ def _do_open_re_review(*, article, reason, actor):
         submitted_by=actor,
         kind=SubmissionKind.RE_REVIEW,
         note=reason,
-        action=AuditAction.SUBMISSION_OPEN_RE_REVIEW,
+        action=action,
     )
     compose.queue_re_review(entry=entry, submission=submission)
     return submission

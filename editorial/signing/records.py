@@ -34,9 +34,11 @@ OVERRIDE_ACTIONS = (AuditAction.SUBMISSION_OVERRIDE_APPROVE,)
 
 
 def decision_entry(decision):
-    """One reviewer's decision as the record states it. The e-signature (its meaning and
-    the content hash it was bound to) belongs here too: extend this dict."""
+    """One reviewer's decision as the record states it, with its e-signature (printed
+    name, credentials, time with zone, meaning, the content hash it was bound to); None
+    for a decision recorded before decisions were signed."""
     reviewer = decision.assignment.reviewer
+    signature = getattr(decision, "signature", None)
     return {
         "decision_id": decision.pk,
         "signer": {
@@ -45,7 +47,8 @@ def decision_entry(decision):
             "board_member": reviewer.slug,
         },
         "outcome": decision.outcome,
-        "meaning": None,
+        "meaning": signature.get_meaning_display() if signature else None,
+        "e_signature": signature.as_record() if signature else None,
         "decided_at": utc(decision.created_at),
         "revision": decision.revision.number,
     }
@@ -78,7 +81,7 @@ def build_record(*, submission, entry, review_record, signed_at):
     revision = submission.revision
     decisions = list(
         Decision.objects.filter(submission=submission)
-        .select_related("assignment__reviewer", "revision")
+        .select_related("assignment__reviewer", "revision", "signature__revision")
         .order_by("created_at", "pk")
     )
     policy = EditorialPolicy.load()

@@ -18,9 +18,9 @@ from editorial.views._common import run, valid_form
 
 
 def _override(outcome):
-    def override(*, submission, actor, comment=""):
+    def override(*, submission, actor, password, comment=""):
         return services.submission_override(
-            submission=submission, actor=actor, outcome=outcome, reason=comment
+            submission=submission, actor=actor, outcome=outcome, reason=comment, password=password
         )
 
     return override
@@ -28,6 +28,7 @@ def _override(outcome):
 
 # Buttons on a submission's page: name → (label, service, needs a comment, fsm transition
 # whose permission shows the button). Approving or rejecting from here is an override.
+# The buttons in SIGNED are decisions: they carry the chair's re-entered password.
 TRANSITION_BUTTONS = {
     "start_review": ("Start review", services.submission_start_review, False, "start_review"),
     "request_changes": (
@@ -56,6 +57,7 @@ TRANSITION_BUTTONS = {
     ),
     "withdraw": ("Withdraw", services.submission_withdraw, False, "withdraw"),
 }
+SIGNED = frozenset({"approve", "reject", "confirm_reject"})
 
 
 @require_POST
@@ -68,6 +70,8 @@ def transition_view(request, pk, name):
     comment = request.POST.get("comment", "").strip()
     if needs_comment or comment:
         kwargs["comment"] = comment
+    if name in SIGNED:
+        kwargs["password"] = request.POST.get("password", "")
     run(request, service, f"{label}: done.", **kwargs)
     return HttpResponseRedirect(reverse("admin:editorial_submission_change", args=[pk]))
 

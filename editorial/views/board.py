@@ -65,6 +65,8 @@ def override_view(request, pk):
             actor=request.user,
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
+            literature_current_through=form.cleaned_data["literature_current_through"],
+            password=form.cleaned_data["password"],
         )
     return _back_to_board(request)
 
@@ -82,6 +84,7 @@ def confirm_reject_view(request, pk):
             submission=submission,
             actor=request.user,
             comment=form.cleaned_data["comment"],
+            password=form.cleaned_data["password"],
         )
     return _back_to_board(request)
 

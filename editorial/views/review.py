@@ -43,6 +43,8 @@ def review_view(request, pk):
                 comment=form.cleaned_data["comment"],
                 confirmed_no_conflict=form.cleaned_data["confirmed_no_conflict"],
                 revision=form.cleaned_data["revision"],
+                literature_current_through=form.cleaned_data["literature_current_through"],
+                password=form.cleaned_data["password"],
             )
             if decision is not None:
                 return HttpResponseRedirect(reverse("admin:editorial_assignment_changelist"))

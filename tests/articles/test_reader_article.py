@@ -274,7 +274,7 @@ def test_a_never_approved_article_is_404_unless_the_policy_publishes_pending(cli
     policy.publish_pending = True
     policy.save()
     response, html = page(client, article)
-    assert "Exercise caution: this content is pending review" in html
+    assert "Exercise caution as content is pending human review" in html
     assert '<meta name="robots" content="noindex">' in html
     assert "Reviewed by" not in html
     assert submitted.revision.title in html

@@ -93,7 +93,7 @@ def test_a_policy_change_shows_up(client, submitted):
     policy.publish_pending = True
     policy.policy_text = "Every answer is checked by two physicians."
     policy.save()
-    assert "pending review" in get(client, article)[1]
+    assert "pending human review" in get(client, article)[1]
     assert (
         "Every answer is checked by two physicians."
         in client.get("/editorial-policy/").content.decode()

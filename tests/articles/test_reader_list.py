@@ -122,7 +122,8 @@ def test_editorial_policy_page_renders_the_chairs_text_safely(client):
     assert "<h2>How we review</h2>" in html
     assert "<strong>every</strong>" in html
     assert "<script>x()" not in html
-    assert "approved by <strong>2</strong> members" in html
+    assert "once <strong>2</strong> members" in html
+    assert "without the board's quorum" in html  # overrides are described
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_pending_article_page_runs_four_queries_once_the_policy_is_cached(
     with django_assert_num_queries(4):
         response = client.get(submitted.article.get_absolute_url())
     assert response.status_code == 200
-    assert "pending review" in response.content.decode()
+    assert "pending human review" in response.content.decode()
 
 
 def test_the_first_read_of_a_revision_without_stored_html_stores_it(

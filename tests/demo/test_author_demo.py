@@ -52,7 +52,7 @@ def test_the_demo_author_takes_the_seeded_draft_to_submitted(client, seeded_demo
 def test_every_demo_article_of_the_author_opens_in_every_workspace_page(client, seeded_demo):
     client.post(reverse("login"), {"username": "author", "password": "imprimatur-demo"})
     articles = Article.objects.filter(authors__username="author").order_by("slug")
-    assert len(articles) == 9
+    assert len(articles) == 10
     assert {article.slug for article in articles} >= IN_REVIEW
     statuses = {
         (article.slug, name): client.get(

@@ -45,18 +45,18 @@ def test_the_insights_page_shows_the_demo_boards_figures_with_charts(chair_clien
         ["Escalations in this period", "0"],
     ]
     assert table(chair_client, "turnaround") == [
-        ["Invitation → response", "15", "0.0", "0.0"],
-        ["Acceptance → decision", "9", "0.0", "0.0"],
-        ["Submission → approval", "3", "0.0", "0.0"],
+        ["Invitation → response", "16", "0.0", "0.0"],
+        ["Acceptance → decision", "10", "0.0", "0.0"],
+        ["Submission → approval", "4", "0.0", "0.0"],
         ["Reader report → triage", "0", "", ""],
     ]
     assert [row[:4] for row in table(chair_client, "reviewers")] == [
         ["Dr. Adaeze Okafor", "1", "5", "2"],
         ["Dr. Priya Raman", "2", "5", "4"],
-        ["Dr. Tomás Ferreira", "2", "5", "9"],
+        ["Dr. Tomás Ferreira", "2", "5", "10"],
     ]
     assert table(chair_client, "declines") == []
-    assert "0 of 15 invitations answered in this period were declined (0%)." in response.text
+    assert "0 of 16 invitations answered in this period were declined (0%)." in response.text
     assert len(table(chair_client, "trend")) == 1  # everything happened this month
     assert table(chair_client, "horizon") == [
         ["Past due", "0"],

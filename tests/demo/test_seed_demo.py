@@ -72,6 +72,7 @@ def test_every_article_is_in_its_state(seeded_demo):
         "ginkgo-biloba-dementia-prevention": SubmissionState.REJECTED,
         "aspirin-primary-prevention-over-70": SubmissionState.WITHDRAWN,
         "magnesium-nocturnal-leg-cramps": None,
+        "oral-vitamin-b12-instead-of-injections": SubmissionState.APPROVED,
     }
     iron = Article.objects.get(slug="iron-testing-restless-legs-syndrome")
     assert iron.published_revision.number == 1
@@ -103,3 +104,30 @@ def test_running_it_again_changes_nothing(seeded_demo):
     call_command("seed_demo", force=True, verbosity=0)
     assert snapshot() == seeded
     call_command("verify_audit")
+
+
+def test_the_override_approved_article_tells_the_truth_on_its_page(seeded_demo, client):
+    """Issue 11, done when: on the demo, an override-approved article says so on its page
+    and in JSON-LD, and a pending article of a topic that publishes them is shown beside
+    the approved ones."""
+    import json
+    import re
+
+    article = Article.objects.get(slug="oral-vitamin-b12-instead-of-injections")
+    assert article.approved_by_override
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Approved by the editorial chair without the board's quorum" in html
+    assert "injection shortage" in html
+    assert "Approved by chair override" in html
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert [person["name"] for person in data["reviewedBy"]] == ["Dr. Tomás Ferreira"]
+
+    pending = Article.objects.get(slug="celiac-disease-iron-b12-testing")
+    page = client.get(pending.get_absolute_url()).content.decode()
+    assert "Exercise caution as content is pending human review" in page
+    assert '<meta name="robots" content="noindex">' in page
+    listing = client.get("/").content.decode()
+    assert "Pending human review" in listing
+    assert article.published_revision.title in listing

@@ -51,7 +51,8 @@ def test_two_reviewers_approve_through_the_admin(live_server, page, submitted, m
         assert page.locator(".reader-title").inner_text() == submitted.revision.title
         page.get_by_role("radio", name="Approve", exact=True).check()
         page.get_by_label("I confirm I have no conflict of interest").check()
-        page.get_by_role("button", name="Record my decision").click()
+        page.get_by_label("Your password, to sign").fill(PASSWORD)
+        page.get_by_role("button", name="Sign and record my decision").click()
         assert "Your decision is recorded." in page.locator(".messagelist").inner_text()
 
     article = Article.objects.get(pk=submitted.article_id)
@@ -63,5 +64,9 @@ def test_two_reviewers_approve_through_the_admin(live_server, page, submitted, m
     trail = page.locator(".audit-trail li")
     assert trail.nth(0).inner_text().startswith("submission.approve")
     assert trail.count() == 9
+    signed = trail.nth(1).inner_text()  # the second approval, e-signed
+    assert "Signed: Dr. Ben Okafor" in signed
+    assert "Approved as medically accurate" in signed
+    assert submitted.content_hash[:12] in signed
     page.goto(f"{base}/articles/{article.slug}/")
     assert "Dr. Ada Reyes" in page.locator(".banner").inner_text()

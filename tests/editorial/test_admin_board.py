@@ -17,7 +17,7 @@ from editorial.models import (
     Submission,
     SubmissionState,
 )
-from tests.factories import BoardMemberFactory
+from tests.factories import TEST_PASSWORD, BoardMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,7 @@ def test_overdue_and_escalated_work_is_listed(client, chair, accepted):
 
 def test_a_rejection_is_confirmed_from_the_board(client, chair, accepted):
     services.assignment_decide(
+        password=TEST_PASSWORD,
         assignment=accepted,
         actor=accepted.reviewer.user,
         outcome=DecisionOutcome.REJECT,
@@ -109,18 +110,30 @@ def test_a_rejection_is_confirmed_from_the_board(client, chair, accepted):
     page = client.get(BOARD)
     assert "Rejections awaiting your confirmation (1)" in page.text
     assert "Unsupported claims." in page.text
-    client.post(reverse("admin:editorial_submission_confirm_reject", args=[accepted.submission_id]))
+    client.post(
+        reverse("admin:editorial_submission_confirm_reject", args=[accepted.submission_id]),
+        {"password": TEST_PASSWORD},
+    )
     assert Submission.objects.get(pk=accepted.submission_id).state == SubmissionState.REJECTED
 
 
 def test_an_override_needs_a_reason(client, chair, accepted):
     client.force_login(chair)
     url = reverse("admin:editorial_submission_override", args=[accepted.submission_id])
-    response = client.post(url, {"outcome": "approve", "reason": ""}, follow=True)
+    response = client.post(
+        url, {"outcome": "approve", "reason": "", "password": TEST_PASSWORD}, follow=True
+    )
     assert "A written reason is required." in response.text
     assert Submission.objects.get(pk=accepted.submission_id).state == SubmissionState.UNDER_REVIEW
 
-    client.post(url, {"outcome": "approve", "reason": "Urgent safety update; I reviewed it."})
+    client.post(
+        url,
+        {
+            "outcome": "approve",
+            "reason": "Urgent safety update; I reviewed it.",
+            "password": TEST_PASSWORD,
+        },
+    )
 
     assert Submission.objects.get(pk=accepted.submission_id).state == SubmissionState.APPROVED
     assert AuditEntry.objects.filter(action="submission.override_approve").count() == 1

@@ -18,6 +18,7 @@ from editorial.models import (
     Submission,
     SubmissionState,
 )
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def test_a_confirmed_rejection_with_a_comment_too_long_is_refused_and_changes_no
     client, chair, accepted
 ):
     services.assignment_decide(
+        password=TEST_PASSWORD,
         assignment=accepted,
         actor=accepted.reviewer.user,
         outcome=DecisionOutcome.REJECT,
@@ -78,7 +80,7 @@ def test_a_confirmed_rejection_with_a_comment_too_long_is_refused_and_changes_no
 
     response = client.post(
         reverse("admin:editorial_submission_confirm_reject", args=[accepted.submission_id]),
-        {"comment": TOO_LONG_COMMENT},
+        {"comment": TOO_LONG_COMMENT, "password": TEST_PASSWORD},
     )
 
     assert response.url == reverse("admin:editorial_board")

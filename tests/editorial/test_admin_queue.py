@@ -12,6 +12,7 @@ from django.utils import timezone
 from editorial import services
 from editorial.models import AssignmentState, AuditEntry, Decision, DecisionOutcome
 from tests.factories import (
+    TEST_PASSWORD,
     ArticleFactory,
     AssignmentFactory,
     ReferenceFactory,
@@ -225,6 +226,7 @@ def test_the_chair_moves_a_due_date_in_the_assignment_form(client, queue, chair)
 
 def test_reviewers_see_only_their_own_decisions(client, queue, members):
     services.assignment_decide(
+        password=TEST_PASSWORD,
         assignment=queue["late"],
         actor=queue["reviewer"].user,
         outcome=DecisionOutcome.APPROVE,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles.services import revision_draft_for_edit, revision_update_draft
 from editorial import services
 from editorial.models import AssignmentState, AuditEntry, Decision, DecisionOutcome
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def second_round(accepted, members, chair, author):
     services.assignment_accept(assignment=second, actor=members[1].user)
     for assignment in (accepted, second):
         services.assignment_decide(
+            password=TEST_PASSWORD,
             assignment=assignment,
             actor=assignment.reviewer.user,
             outcome=DecisionOutcome.APPROVE,
@@ -89,6 +91,7 @@ def test_a_decision_through_the_form(client, second_round):
             "outcome": "request_changes",
             "comment": "Reference 2 is a preprint; cite the published version.",
             "confirmed_no_conflict": "on",
+            "password": TEST_PASSWORD,
             "revision": second_round.submission.revision_id,
         },
     )
@@ -100,10 +103,11 @@ def test_a_decision_through_the_form(client, second_round):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"outcome": "reject", "comment": "", "confirmed_no_conflict": "on"},
-         "A comment is required to reject."),
+        ({"outcome": "reject", "comment": "", "confirmed_no_conflict": "on",
+          "password": TEST_PASSWORD}, "A comment is required to reject."),
         ({"outcome": "approve", "comment": ""}, "Confirm that you have no conflict of interest."),
-        ({"comment": "Fine", "confirmed_no_conflict": "on"}, "This field is required."),
+        ({"comment": "Fine", "confirmed_no_conflict": "on", "password": TEST_PASSWORD},
+         "This field is required."),
     ],
 )  # fmt: skip
 def test_a_bad_decision_form_is_shown_again_with_its_error(client, accepted, data, message):
@@ -123,7 +127,12 @@ def test_a_stale_form_for_a_superseded_revision_is_refused_with_a_message(client
     client.force_login(second_round.reviewer.user)
     response = client.post(
         review_url(second_round),
-        {"outcome": "approve", "confirmed_no_conflict": "on", "revision": first_revision.pk},
+        {
+            "outcome": "approve",
+            "confirmed_no_conflict": "on",
+            "password": TEST_PASSWORD,
+            "revision": first_revision.pk,
+        },
         follow=True,
     )
     assert "Revision 1 has been superseded" in response.text
@@ -148,6 +157,7 @@ def test_the_chair_reads_a_review_screen_but_does_not_decide(client, accepted, c
     response = client.post(
         review_url(accepted),
         {"outcome": "approve", "confirmed_no_conflict": "on",
+"password": TEST_PASSWORD,
          "revision": accepted.submission.revision_id},
     )  # fmt: skip
     assert response.status_code == 403
@@ -157,7 +167,11 @@ def test_the_chair_reads_a_review_screen_but_does_not_decide(client, accepted, c
 def test_a_re_review_of_the_published_revision_shows_no_changes(client, submitted, members, chair):
     services.submission_start_review(submission=submitted, actor=chair)
     services.submission_override(
-        submission=submitted, actor=chair, outcome="approve", reason="Seed content."
+        password=TEST_PASSWORD,
+        submission=submitted,
+        actor=chair,
+        outcome="approve",
+        reason="Seed content.",
     )
     re_review = services.submission_open_re_review(
         article=submitted.article, reason="Twelve months have passed.", actor=chair

@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from editorial.models import AuditEntry, Submission, SubmissionState
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def test_the_chair_approves_from_the_admin_as_an_override_with_a_reason(
     assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
 
     response = client.post(
-        transition_url(under_review, "approve"), {"comment": "Urgent correction; I checked it."}
+        transition_url(under_review, "approve"),
+        {"comment": "Urgent correction; I checked it.", "password": TEST_PASSWORD},
     )
 
     assert response.status_code == 302

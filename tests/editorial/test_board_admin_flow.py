@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, ReviewStatus
+from demo.content import load_demo
 from editorial.models import Assignment, AuditEntry, SubmissionState
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,7 @@ def test_the_chair_assigns_two_by_suggestion_both_approve_and_the_article_is_app
                 "outcome": "approve",
                 "comment": "",
                 "confirmed_no_conflict": "on",
+                "password": load_demo().password,
                 "revision": submission.revision_id,
             },
         )

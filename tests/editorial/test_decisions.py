@@ -18,6 +18,7 @@ from editorial.models import (
     Notification,
     SubmissionState,
 )
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def decide(assignment, **overrides):
         "outcome": DecisionOutcome.APPROVE,
         "comment": "",
         "confirmed_no_conflict": True,
+        "password": TEST_PASSWORD,
     }
     return services.assignment_decide(**{**arguments, **overrides})
 

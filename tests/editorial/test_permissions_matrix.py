@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.services import revision_draft_for_edit, revision_update_draft
 from editorial import services
-from tests.factories import ArticleFactory, AuthorFactory, RevisionFactory
+from tests.factories import TEST_PASSWORD, ArticleFactory, AuthorFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def _decision(w):
     return {
         "outcome": "approve",
         "confirmed_no_conflict": "on",
+        "password": TEST_PASSWORD,
         "revision": w["submission"].revision_id,
     }
 
@@ -102,7 +103,7 @@ ACTIONS = {
     "override": (
         "post",
         lambda w: reverse("admin:editorial_submission_override", args=[w["submission"].pk]),
-        lambda w: {"outcome": "reject", "reason": "Out of scope."},
+        lambda w: {"outcome": "reject", "reason": "Out of scope.", "password": TEST_PASSWORD},
     ),
     "withdraw assignment": (
         "post",

@@ -11,6 +11,7 @@ from articles.models import ReviewRecord
 from editorial import services
 from editorial.errors import WorkflowError
 from editorial.models import AuditEntry, Decision, DecisionOutcome, Submission, SubmissionState
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +25,7 @@ def decide_at_once(assignments):
         try:
             barrier.wait(timeout=10)
             services.assignment_decide(
+                password=TEST_PASSWORD,
                 assignment=assignment,
                 actor=assignment.reviewer.user,
                 outcome=DecisionOutcome.APPROVE,

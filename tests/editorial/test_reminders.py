@@ -26,7 +26,7 @@ from editorial.models import (
 from editorial.notifications import delivery
 from editorial.reminders import digests
 from editorial.sweep import SweepResult, run_sweep
-from tests.factories import AssignmentFactory, SubmissionFactory
+from tests.factories import TEST_PASSWORD, AssignmentFactory, SubmissionFactory
 from tests.realservices import ROOT, manage_env, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -301,7 +301,11 @@ def test_beat_and_a_real_worker_deliver_an_overdue_reminder_to_smtp(accepted, sm
 def test_a_withdrawn_reviewer_and_the_chair_after_a_decision_are_told(accepted, chair):
     reviewer = accepted.reviewer.user
     services.assignment_decide(
-        assignment=accepted, actor=reviewer, outcome="approve", confirmed_no_conflict=True
+        password=TEST_PASSWORD,
+        assignment=accepted,
+        actor=reviewer,
+        outcome="approve",
+        confirmed_no_conflict=True,
     )
     assert Notification.objects.filter(
         recipient=chair, subject__startswith="Review decided (approve"

@@ -26,6 +26,7 @@ from editorial.models import (
 from editorial.signing import checkpoints, keys
 from reviewers.models import BoardMember
 from tests.editorial import test_quorum
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 # The quorum tests' board (three reviewers, accepted) and their way of deciding.
@@ -78,6 +79,12 @@ def test_a_quorum_approval_is_signed_in_its_transaction_with_every_fact(quorum_a
     assert [d["signer"]["name"] for d in record["decisions"]] == ["Dr. Ada Reyes", "Dr. Ben Okafor"]
     assert {d["outcome"] for d in record["decisions"]} == {"approve"}
     assert all(d["signer"]["credentials"] and "meaning" in d for d in record["decisions"])
+    # Each decision carries its e-signature, bound to the approved content hash.
+    assert {d["meaning"] for d in record["decisions"]} == {"Approved as medically accurate"}
+    assert all(
+        d["e_signature"]["content_hash"] == record["revision"]["content_hash"]
+        for d in record["decisions"]
+    )
     assert record["policy"] == {
         **record["policy"],
         "quorum": 2,
@@ -112,6 +119,7 @@ def test_an_override_says_so_with_its_reason(board, chair):
         actor=chair,
         outcome=DecisionOutcome.APPROVE,
         reason="Urgent safety update; second reviewer on leave.",
+        password=TEST_PASSWORD,
     )
     record = json.loads(SignedReviewRecord.objects.get().document)
 

@@ -7,7 +7,13 @@ from editorial import services
 from editorial.models import Notification
 from editorial.roles import chair_users, chairs, is_chair
 from reviewers.models import BoardMember
-from tests.factories import BoardMemberFactory, ChairFactory, ReviewerUserFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    BoardMemberFactory,
+    ChairFactory,
+    ReviewerUserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +38,7 @@ def test_a_chair_without_a_board_membership_is_told_of_decisions(accepted, chair
     assert not BoardMember.objects.filter(user=deputy).exists()
 
     services.assignment_decide(
+        password=TEST_PASSWORD,
         assignment=accepted,
         actor=accepted.reviewer.user,
         outcome="approve",

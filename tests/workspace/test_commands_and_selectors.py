@@ -8,7 +8,7 @@ from articles.services import article_create, article_slug_for
 from editorial import services
 from editorial.errors import InvalidInput, TransitionNotAllowed
 from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
-from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+from tests.factories import TEST_PASSWORD, ArticleFactory, AuthorFactory, TopicFactory
 from tests.workspace.support import cited_draft, reference_row
 from workspace import commands, selectors
 
@@ -190,6 +190,7 @@ def test_reviewer_feedback_reads_the_request_changes_comment(changes_requested):
 
 def test_reviewer_feedback_reads_a_chairs_override_rejection_labelled_as_one(under_review, chair):
     rejected = services.submission_override(
+        password=TEST_PASSWORD,
         submission=under_review,
         actor=chair,
         outcome=DecisionOutcome.REJECT,

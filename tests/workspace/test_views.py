@@ -7,7 +7,7 @@ from django.urls import reverse
 from articles.models import Article, Revision
 from editorial import services
 from editorial.models import AuditEntry, DecisionOutcome, Submission, SubmissionState
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import TEST_PASSWORD, ArticleFactory, AuthorFactory
 from tests.workspace.support import (
     cited_draft,
     editor_data,
@@ -259,6 +259,7 @@ def test_a_chairs_override_rejection_shows_its_reason_to_the_author(
     signed_in, article, under_review, chair
 ):
     services.submission_override(
+        password=TEST_PASSWORD,
         submission=under_review,
         actor=chair,
         outcome=DecisionOutcome.REJECT,
