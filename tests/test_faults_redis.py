@@ -15,7 +15,7 @@ from config import cache as breaker_cache
 from editorial.audit import verify_chain
 from editorial.models import Notification, Submission, SubmissionState
 from tests.articles.reader_support import lock_and_publish, make_reviewers
-from tests.factories import ArticleFactory, RevisionFactory
+from tests.factories import TEST_PASSWORD, ArticleFactory, RevisionFactory
 from tests.faultproxy import FaultProxy
 from tests.realservices import manage_env, run_python, start_worker_process, wait_for
 
@@ -160,7 +160,7 @@ client = Client()
 client.force_login(chair)
 url = reverse("admin:editorial_submission_transition", args=[submission.pk, "approve"])
 started = time.monotonic()
-response = client.post(url, {{"comment": "Approved while Redis hangs."}})
+response = client.post(url, {{"comment": "Approved while Redis hangs.", "password": "{password}"}})
 approve_took = time.monotonic() - started
 print(json.dumps({{"submit": submit_took, "approve": approve_took,
                   "status": response.status_code, "submission": submission.pk}}))
@@ -183,7 +183,9 @@ def test_submit_and_approve_with_redis_black_holed_commit_fast_and_mail_goes_out
     )
     redis_proxy.set("blackhole")
     run = run_python(
-        SUBMIT_AND_APPROVE.format(article=article.pk, draft=draft.pk), env=env, timeout=60
+        SUBMIT_AND_APPROVE.format(article=article.pk, draft=draft.pk, password=TEST_PASSWORD),
+        env=env,
+        timeout=60,
     )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
