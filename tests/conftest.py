@@ -11,6 +11,7 @@ from articles.services import revision_draft_for_edit
 from editorial import services
 from editorial.models import Submission
 from tests.factories import (
+    TEST_PASSWORD,
     ArticleFactory,
     AuthorFactory,
     BoardMemberFactory,
@@ -136,7 +137,10 @@ def draft_submission(article, draft, author):
 @pytest.fixture
 def changes_requested(under_review, chair):
     return services.submission_request_changes(
-        submission=under_review, actor=chair, comment="Please cite the 2024 guideline."
+        submission=under_review,
+        actor=chair,
+        comment="Please cite the 2024 guideline.",
+        password=TEST_PASSWORD,
     )
 
 

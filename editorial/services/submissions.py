@@ -8,9 +8,9 @@ from articles.models import Article, Revision
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, TransitionNotAllowed
-from editorial.models import Submission, SubmissionKind, SubmissionState
+from editorial.models import SignatureMeaning, Submission, SubmissionKind, SubmissionState
 from editorial.notifications import compose
-from editorial.services import _core
+from editorial.services import _core, signatures
 
 
 def _create_submission(
@@ -133,12 +133,17 @@ def _do_start_review(*, submission, actor):
     return submission
 
 
-def submission_request_changes(*, submission, actor, comment):
-    """Send the submission back to its authors with ``comment`` (required)."""
+def submission_request_changes(*, submission, actor, comment, password):
+    """The chair sends the submission back to its authors with ``comment`` (required),
+    e-signed with the chair's re-entered ``password`` like every decision. Side effects:
+    audit entry ``submission.request_changes``; the authors are told (outbox)."""
     _core.require_comment(comment, "request changes")
+    meaning = SignatureMeaning.REQUEST_CHANGES
+    signatures.authenticate(actor=actor, password=password, submission=submission, meaning=meaning)
     with _core.atomic():
         locked = _core.lock(submission)
         _core.check(locked, "request_changes", actor)
+        signatures.sign(actor=actor, meaning=meaning, submission=locked)
         return _do_request_changes(submission=locked, actor=actor, comment=comment)
 
 

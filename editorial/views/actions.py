@@ -57,7 +57,7 @@ TRANSITION_BUTTONS = {
     ),
     "withdraw": ("Withdraw", services.submission_withdraw, False, "withdraw"),
 }
-SIGNED = frozenset({"approve", "reject", "confirm_reject"})
+SIGNED = frozenset({"request_changes", "approve", "reject", "confirm_reject"})
 
 
 @require_POST

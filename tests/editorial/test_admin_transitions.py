@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from editorial.models import AuditEntry, Submission, SubmissionState
+from editorial.models import AuditEntry, Signature, Submission, SubmissionState
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,27 @@ def test_an_author_cannot_reach_the_admin_buttons(client, author, under_review):
     response = client.post(transition_url(under_review, "approve"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
+
+
+def test_the_chairs_request_for_changes_is_e_signed_like_every_decision(
+    client, chair, under_review
+):
+    client.force_login(chair)
+    page = client.get(reverse("admin:editorial_submission_change", args=[under_review.pk]))
+    assert b'id="password-request_changes"' in page.content
+
+    unsigned = client.post(
+        transition_url(under_review, "request_changes"), {"comment": "Add the dosing table."}
+    )
+    assert unsigned.status_code == 302
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
+
+    client.post(
+        transition_url(under_review, "request_changes"),
+        {"comment": "Add the dosing table.", "password": TEST_PASSWORD},
+    )
+
+    assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.CHANGES_REQUESTED
+    signature = Signature.objects.get(submission=under_review)
+    assert (signature.signer, signature.meaning) == (chair, "request_changes")
+    assert signature.content_hash == under_review.content_hash

@@ -128,7 +128,7 @@ def test_deciding_on_a_superseded_revision_is_refused(accepted, members, chair, 
     refused too."""
     pinned = accepted.submission.revision
     services.submission_request_changes(
-        submission=accepted.submission, actor=chair, comment="Add dosing."
+        submission=accepted.submission, actor=chair, comment="Add dosing.", password=TEST_PASSWORD
     )
     new_revision = revision_draft_for_edit(article=accepted.submission.article, actor=author)
     resubmitted = services.submission_resubmit(

@@ -14,7 +14,7 @@ from editorial.actions import AuditAction
 from editorial.audit import audit_record, verify_chain
 from editorial.errors import TransitionNotAllowed
 from editorial.models import AuditEntry, Submission, SubmissionState
-from tests.factories import ArticleFactory, ReferenceFactory, RevisionFactory
+from tests.factories import TEST_PASSWORD, ArticleFactory, ReferenceFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,7 +78,10 @@ def decision_call(name, submission):
         )
     if name == "request_changes":
         return lambda actor: services.submission_request_changes(
-            submission=submission, actor=actor, comment="Please add the 2024 guideline."
+            submission=submission,
+            actor=actor,
+            comment="Please add the 2024 guideline.",
+            password=TEST_PASSWORD,
         )
     return lambda actor: services.submission_withdraw(submission=submission, actor=actor)
 

@@ -11,7 +11,7 @@ from articles.services import revision_draft_for_edit
 from editorial import services
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from editorial.models import AuditEntry, Submission, SubmissionKind, SubmissionState
-from tests.factories import AuthorFactory, BoardMemberFactory
+from tests.factories import TEST_PASSWORD, AuthorFactory, BoardMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,10 @@ def call_service(name, *, submission, revision, author, chair):
         return services.submission_start_review(submission=submission, actor=chair)
     if name == "request_changes":
         return services.submission_request_changes(
-            submission=submission, actor=chair, comment="Add the dosing table."
+            submission=submission,
+            actor=chair,
+            comment="Add the dosing table.",
+            password=TEST_PASSWORD,
         )
     if name == "approve":
         return services.submission_approve(submission=submission, actor=chair)
@@ -205,20 +208,27 @@ def test_the_table_covers_every_state():
 
 @pytest.mark.parametrize("comment", ["", "   \n"])
 @pytest.mark.parametrize(
-    "service", [services.submission_request_changes, services.submission_reject]
+    ("service", "signed"),
+    [
+        (services.submission_request_changes, {"password": TEST_PASSWORD}),
+        (services.submission_reject, {}),
+    ],
 )
-def test_request_changes_and_reject_need_a_comment(service, comment, under_review, chair):
+def test_request_changes_and_reject_need_a_comment(service, signed, comment, under_review, chair):
     before = database_snapshot()
 
     with pytest.raises(InvalidInput, match="A comment is required"):
-        service(submission=under_review, actor=chair, comment=comment)
+        service(submission=under_review, actor=chair, comment=comment, **signed)
 
     assert database_snapshot() == before
 
 
 def test_the_comment_is_kept_in_the_audit_entry(under_review, chair):
     services.submission_request_changes(
-        submission=under_review, actor=chair, comment="Cite the 2023 review."
+        submission=under_review,
+        actor=chair,
+        comment="Cite the 2023 review.",
+        password=TEST_PASSWORD,
     )
 
     assert AuditEntry.objects.order_by("-sequence").first().comment == "Cite the 2023 review."

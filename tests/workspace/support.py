@@ -4,7 +4,7 @@ each workflow state through the real services."""
 from django.urls import reverse
 
 from editorial import services
-from tests.factories import ReferenceFactory, RevisionFactory
+from tests.factories import TEST_PASSWORD, ReferenceFactory, RevisionFactory
 
 
 def reference_row(position, **overrides):
@@ -76,7 +76,7 @@ def request_changes(submission, chair, comment):
     """Start the review of ``submission`` and send it back with ``comment``."""
     under_review = services.submission_start_review(submission=submission, actor=chair)
     return services.submission_request_changes(
-        submission=under_review, actor=chair, comment=comment
+        submission=under_review, actor=chair, comment=comment, password=TEST_PASSWORD
     )
 
 
