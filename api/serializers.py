@@ -1,12 +1,14 @@
 """What the API says about each thing. Built from the rows ``api.selectors`` loaded; no
-serializer here runs a query of its own."""
+serializer here runs a query of its own, but for an article's notices, read only when it
+has any (a notice is rare)."""
 
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.models import ReviewStatus
+from articles.models import NoticeKind, ReviewStatus
+from articles.notices import notices_for
 from articles.rendering import render_markdown
 
 
@@ -41,6 +43,17 @@ class ReviewFactsSerializer(serializers.Serializer):
     first_published_at = serializers.DateTimeField(allow_null=True)
     last_reviewed_at = serializers.DateTimeField(allow_null=True)
     next_review_due = serializers.DateField(allow_null=True)
+    literature_current_through = serializers.DateField(
+        allow_null=True, help_text="The reviewers checked the literature up to this day."
+    )
+    approved_by_override = serializers.BooleanField(
+        help_text="Approved by the editorial chair without the board's quorum."
+    )
+    override_reason = serializers.CharField(help_text="The chair's public reason; empty if none.")
+    cited_retraction_on = serializers.DateField(
+        allow_null=True,
+        help_text="A study cited here was retracted on this day; the board is re-checking it.",
+    )
 
 
 def _review_facts(article):
@@ -52,6 +65,10 @@ def _review_facts(article):
         "first_published_at": article.first_published_at,
         "last_reviewed_at": article.last_reviewed_at,
         "next_review_due": article.next_review_due,
+        "literature_current_through": None if pending else article.literature_current_through,
+        "approved_by_override": not pending and article.approved_by_override,
+        "override_reason": "" if pending else article.override_reason,
+        "cited_retraction_on": article.cited_retraction_on,
     }
 
 
@@ -109,6 +126,13 @@ class RelatedSerializer(serializers.Serializer):
         return absolute(reverse("articles:detail", kwargs={"slug": row["slug"]}))
 
 
+class NoticeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoticeKind.choices)
+    reason = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    issued_by = serializers.CharField()
+
+
 class ArticleDetailSerializer(ArticleSummarySerializer):
     revision = serializers.IntegerField(source="shown_revision.number")
     content_hash = serializers.CharField(source="shown_revision.content_hash")
@@ -121,6 +145,15 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     review_record_url = serializers.SerializerMethodField(
         help_text="The signed review record of the live approval; null while pending."
     )
+    notices = serializers.SerializerMethodField(
+        help_text="Corrections, updates, expressions of concern, retraction: newest first."
+    )
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_notices(self, article):
+        if article.last_notice_at is None:  # no notice ever: no query
+            return []
+        return NoticeSerializer(notices_for(article), many=True).data
 
     def get_review_record_url(self, article) -> str | None:
         if article.published_revision_id is None:

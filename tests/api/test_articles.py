@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.pagination import ArticleCursorPagination
+from editorial import services
 from tests.api.support import pending, published, set_publish_pending
 from tests.articles.reader_support import b12_article, lock_and_publish, make_reviewers
-from tests.factories import TopicFactory
+from tests.factories import TEST_PASSWORD, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,32 @@ def test_a_page_of_articles_takes_the_same_queries_for_5_and_50(
     with django_assert_num_queries(2):
         response = client.get(LIST, {"page_size": 100})
     assert len(response.json()["results"]) == count
+
+
+def test_the_review_facts_say_how_it_was_approved_and_list_its_notices(client, under_review, chair):
+    """Issue 14 asks for these once the signed-approvals issue lands: the override flag and
+    its reason, literature current through, and the notices."""
+    services.submission_override(
+        submission=under_review,
+        actor=chair,
+        outcome="approve",
+        reason="Urgent dose correction; the board reviews it next.",
+        password=TEST_PASSWORD,
+    )
+    article = under_review.article
+    services.notice_issue(
+        article=article, actor=chair, kind="correction", reason="The dose in step 2 was wrong."
+    )
+
+    detail = client.get(f"{LIST}{article.slug}/").json()
+
+    review = detail["review"]
+    assert review["approved_by_override"] is True
+    assert review["override_reason"] == "Urgent dose correction; the board reviews it next."
+    assert review["literature_current_through"] == timezone.localdate().isoformat()
+    assert review["reviewers"] == [], "nobody on the board approved it"
+    assert [(n["kind"], n["reason"]) for n in detail["notices"]] == [
+        ("correction", "The dose in step 2 was wrong.")
+    ]
+    listed = client.get(LIST).json()["results"][0]["review"]
+    assert listed["approved_by_override"] is True
