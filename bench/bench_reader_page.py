@@ -32,6 +32,10 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import signing_key_file  # noqa: E402 - bench/common.py, beside this script
+
 DATABASE = "imprimatur_bench_reader"
 ARTICLE = "/articles/vitamin-b12-deficiency-restless-legs/"
 CONSTANT = "/bench/constant/"
@@ -53,6 +57,7 @@ def bench_environment():
         "DATABASE_URL": urlunparse(server._replace(path=f"/{DATABASE}")),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+        "SIGNING_KEY_FILE": signing_key_file(),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -5,6 +5,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -58,3 +59,23 @@ def measure_get(client, url, *, runs=20):
             sys.exit(f"GET {url} answered {response.status_code}")
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries), response
+
+
+def signing_key_file():
+    """A throwaway Ed25519 key for benchmarks on production settings, which refuse to start
+    without SIGNING_KEY_FILE (made once, in the temporary directory)."""
+    import tempfile
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = Path(tempfile.gettempdir()) / "imprimatur-bench-signing-key.pem"
+    if not path.exists():
+        path.write_bytes(
+            Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return str(path)
