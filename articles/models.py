@@ -51,6 +51,16 @@ class Topic(models.Model):
         return self.name
 
 
+class ReCheck(models.TextChoices):
+    """Why the board is looking again at an approved article it has not been sent an update
+    for: what the reader page says instead of "an update is under review"."""
+
+    NONE = "", "Not a re-check"
+    SCHEDULED = "scheduled", "Scheduled re-review"
+    READER_REPORT = "reader_report", "A reader's error report"
+    RETRACTION = "retraction", "A cited study was retracted"
+
+
 class ReviewStatus(models.TextChoices):
     """What readers are told about the newest review cycle (DESIGN: three public steps)."""
 
@@ -93,6 +103,8 @@ class Article(models.Model):
     # Set when the sweep reopens the article because a study it cites was retracted;
     # cleared when the board approves it again.
     cited_retraction_on = models.DateField(null=True, blank=True)
+    # While a re-review of the live revision is open: why (the newest submission sets it).
+    re_check = models.CharField(max_length=20, choices=ReCheck.choices, blank=True, default="")
     # When the newest notice was issued: the reader page reads notices only if there are any.
     last_notice_at = models.DateTimeField(null=True, blank=True)
 

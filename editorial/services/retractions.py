@@ -7,7 +7,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from articles.models import Article, Reference
+from articles.models import Article, ReCheck, Reference
 from articles.retractions import RetractedWork
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
@@ -99,7 +99,11 @@ def _flag_article(article_id, citations):
     open_submission = Submission.objects.open().filter(article=article).first()
     if open_submission is None:
         _do_open_re_review(
-            article=article, reason=reason, actor=None, action=AuditAction.RETRACTION_RE_REVIEW
+            article=article,
+            reason=reason,
+            actor=None,
+            cause=ReCheck.RETRACTION,
+            action=AuditAction.RETRACTION_RE_REVIEW,
         )
         return
     # Already in review: the board has it; tell the chair why it must be re-checked.

@@ -4,7 +4,7 @@ send a published article back for re-review."""
 from django.db import IntegrityError, transaction
 
 from articles import stored_html
-from articles.models import Article, Revision
+from articles.models import Article, ReCheck, Revision
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, TransitionNotAllowed
@@ -14,7 +14,7 @@ from editorial.services import _core, signatures
 
 
 def _create_submission(
-    *, article, revision, actor, submitted_by, kind, note, action, previous=None
+    *, article, revision, actor, submitted_by, kind, note, action, previous=None, re_check=""
 ):
     """Freeze ``revision`` and create its submission in ``submitted``, with its one audit
     entry (``action``) and the article's public status, and store its rendered HTML (the
@@ -54,6 +54,9 @@ def _create_submission(
         },
     )
     _core.set_public_status(submission)
+    # Readers are told why the board is looking again; a new version clears the reason.
+    Article.objects.filter(pk=article.pk).update(re_check=re_check)
+    article.re_check = re_check
     return submission, entry
 
 
@@ -180,7 +183,7 @@ def submission_withdraw(*, submission, actor, comment=""):
     return locked
 
 
-def submission_open_re_review(*, article, reason, actor=None):
+def submission_open_re_review(*, article, reason, actor=None, cause=ReCheck.SCHEDULED):
     """Send the live (approved) revision back to the board: a ``re_review`` submission of
     the published revision. ``actor`` is None when the sweep does it because the next review
     is due; the chair is the actor when a reader's error report was found valid. Side
@@ -188,10 +191,12 @@ def submission_open_re_review(*, article, reason, actor=None):
     published or already has a submission in review."""
     with _core.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        return _do_open_re_review(article=article, reason=reason, actor=actor)
+        return _do_open_re_review(article=article, reason=reason, actor=actor, cause=cause)
 
 
-def _do_open_re_review(*, article, reason, actor, action=AuditAction.SUBMISSION_OPEN_RE_REVIEW):
+def _do_open_re_review(
+    *, article, reason, actor, cause, action=AuditAction.SUBMISSION_OPEN_RE_REVIEW
+):
     """``submission_open_re_review`` for a caller that has locked ``article`` (triage of a
     reader's report, the retraction sweep)."""
     _core.require_transaction()
@@ -208,6 +213,7 @@ def _do_open_re_review(*, article, reason, actor, action=AuditAction.SUBMISSION_
         kind=SubmissionKind.RE_REVIEW,
         note=reason,
         action=action,
+        re_check=cause,
     )
     compose.queue_re_review(entry=entry, submission=submission)
     return submission

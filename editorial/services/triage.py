@@ -3,7 +3,7 @@ board."""
 
 from typing import NamedTuple
 
-from articles.models import Article, Feedback, FeedbackKind, FeedbackStatus
+from articles.models import Article, Feedback, FeedbackKind, FeedbackStatus, ReCheck
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, NotPermitted, TransitionNotAllowed
@@ -64,5 +64,7 @@ def feedback_mark_valid(*, feedback, actor, reason=""):
         )
         if open_submission is not None:
             return FeedbackTriage(feedback=locked, submission=open_submission, opened=False)
-        submission = _do_open_re_review(article=article, reason=reason, actor=actor)
+        submission = _do_open_re_review(
+            article=article, reason=reason, actor=actor, cause=ReCheck.READER_REPORT
+        )
     return FeedbackTriage(feedback=locked, submission=submission, opened=True)
