@@ -53,9 +53,9 @@ def test_reader_reads_switches_audience_follows_a_citation_and_sends_feedback(
     assert page.locator('.tracker [aria-current="step"]').inner_text().count("Approved") == 1
     assert_accessible(page)
 
-    # Audience: a plain form, no JavaScript needed; the choice is remembered.
+    # Audience: choosing one shows it at once (without JavaScript a button submits the
+    # form: tests/e2e/test_reader_page_js.py); the choice is remembered.
     page.get_by_label("Patient or caregiver").check()
-    page.get_by_role("button", name="Show this version").click()
     page.wait_for_url("**audience=patient**")
     assert page.locator(".version-label").inner_text().startswith("Plain-language answer")
     assert page.locator(".safety").is_visible()
@@ -73,8 +73,8 @@ def test_reader_reads_switches_audience_follows_a_citation_and_sends_feedback(
     assert reference.is_visible()
     assert page.evaluate("location.hash") == target
     reference.locator("a.backlink").click()
-    back = page.evaluate("location.hash")
-    assert page.locator(back).get_attribute("href") == target  # a citation of the same ref
+    # Back to the very citation the reader followed (tests/e2e/test_reader_page_js.py).
+    assert citation.evaluate("link => link === document.activeElement")
 
     # Report an error: the article page leads to the form (it carries no per-visitor token).
     page.get_by_role("link", name="Report an error").click()
