@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Trim
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from articles import page_cache
 from articles.models import (
@@ -71,6 +73,34 @@ def search_published(*, query="", topic_slug=""):
         | Q(published_revision__body__icontains=query)
         | Q(published_revision__patient_body__icontains=query)
     )
+
+
+_MARK_START, _MARK_STOP = "\x02", "\x03"  # never in stored text: control characters refused
+
+
+def highlight_matches(texts, query):
+    """``texts`` with the reader's matching words marked, as safe HTML strings: one query
+    for the whole page of results (PostgreSQL's ``ts_headline``, the same parser as the
+    search). The text is escaped after highlighting, so only our ``<mark>`` is markup.
+    None on other databases, or when there is nothing to mark."""
+    texts = list(texts)
+    if connection.vendor != "postgresql" or not query or not texts:
+        return None
+    options = f"StartSel={_MARK_START}, StopSel={_MARK_STOP}, HighlightAll=true"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline('english', t.text, websearch_to_tsquery('english', %s), %s)"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(text, position)"
+            " ORDER BY t.position",
+            [query, options, texts],
+        )
+        marked = [row[0] for row in cursor.fetchall()]
+    return [
+        mark_safe(  # escaped first: only our <mark> tags are markup
+            escape(text).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+        )
+        for text in marked
+    ]
 
 
 def matching_revisions(query):

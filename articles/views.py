@@ -43,6 +43,18 @@ def article_list(request):
     page.object_list = list(page.object_list)
     for article in page.object_list:
         article.summary_text = truncate(stored_html.summary_text(article.published_revision), 220)
+    # The reader's words marked in each result's question and summary (PostgreSQL).
+    marked = selectors.highlight_matches(
+        [a.published_revision.title for a in page.object_list]
+        + [a.summary_text for a in page.object_list],
+        query,
+    )
+    if marked:
+        count = len(page.object_list)
+        for article, title, summary in zip(
+            page.object_list, marked[:count], marked[count:], strict=True
+        ):
+            article.title_marked, article.summary_marked = title, summary
     topics = list(selectors.topics_with_published_articles())
     pending = []
     if not query and page.number == 1:

@@ -187,3 +187,25 @@ def test_what_changed_keeps_one_unchanged_paragraph_of_context_around_a_change()
         ("same", "Paragraph 5."),
         ("added", "A new &lt;b&gt;closing&lt;/b&gt; paragraph."),
     ]
+
+
+def test_search_results_mark_the_readers_words(client):
+    """Issue 10: the reader sees why each result matched (PostgreSQL's ts_headline, the
+    same parser as the search: "legs" marks "leg" too); the text stays escaped."""
+    publish(
+        "Do <b>iron</b> tablets help restless legs?",
+        summary="Iron helps when ferritin is low [1].",
+    )
+
+    page = client.get("/", {"q": "iron leg"}).content.decode()
+
+    assert (
+        "Do &lt;b&gt;<mark>iron</mark>&lt;/b&gt; tablets help restless <mark>legs</mark>?" in page
+    )
+    assert "<mark>Iron</mark> helps when ferritin is low" in page
+    assert "<b>iron</b>" not in page
+
+
+def test_without_a_query_nothing_is_marked(client):
+    publish("Does iron help restless legs?")
+    assert "<mark>" not in client.get("/").content.decode()
