@@ -147,15 +147,21 @@ def transition(*, submission, name, actor, comment="", data=None, action=None):
     return entry
 
 
-def set_public_status(submission):
+def set_public_status(submission, *, re_check=None):
+    """Write what readers are told about the article's newest review cycle; a new
+    submission also says why the board is looking (``re_check``), in the same UPDATE."""
     article = submission.article
     status = PUBLIC_STATUS.get(submission.state)
     if status is None:  # rejected, withdrawn: readers keep what was approved, if anything
         status = (
             ReviewStatus.APPROVED if article.published_revision_id else ReviewStatus.NOT_SUBMITTED
         )
-    Article.objects.filter(pk=article.pk).update(review_status=status)
-    article.review_status = status
+    changes = {"review_status": status}
+    if re_check is not None:
+        changes["re_check"] = re_check
+    Article.objects.filter(pk=article.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(article, field, value)
 
 
 def notify_authors(entry, submission):

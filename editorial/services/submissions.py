@@ -53,10 +53,8 @@ def _create_submission(
             **({"previous_submission": previous.pk} if previous else {}),
         },
     )
-    _core.set_public_status(submission)
     # Readers are told why the board is looking again; a new version clears the reason.
-    Article.objects.filter(pk=article.pk).update(re_check=re_check)
-    article.re_check = re_check
+    _core.set_public_status(submission, re_check=re_check)
     return submission, entry
 
 
