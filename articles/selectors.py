@@ -260,12 +260,13 @@ def review_history(article):
 
 def approved_revision(article, number):
     """Revision ``number`` of ``article`` if it was ever approved (it has a review
-    record), with its references; else None."""
+    record), with its references and stored HTML; else None."""
     return (
         article.revisions.filter(
             number=number,
             pk__in=ReviewRecord.objects.filter(article=article).values("revision"),
         )
+        .select_related("rendered")  # the stored HTML the "what changed" page compares
         .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
         .first()
     )

@@ -184,8 +184,8 @@ def test_what_changed_keeps_one_unchanged_paragraph_of_context_around_a_change()
     kinds = [(row["kind"], str(row["html"])) for row in body["rows"]]
     assert kinds == [
         ("skipped", "4 unchanged paragraphs"),
-        ("same", "Paragraph 5."),
-        ("added", "A new &lt;b&gt;closing&lt;/b&gt; paragraph."),
+        ("same", "<p>Paragraph 5.</p>"),
+        ("added", '<ins class="diff-block"><p>A new <b>closing</b> paragraph.</p></ins>'),
     ]
 
 

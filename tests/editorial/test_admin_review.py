@@ -62,13 +62,12 @@ def test_the_review_screen_shows_everything_a_reviewer_needs(client, second_roun
     assert 'href="#ref-2"' in html
     assert "<script>x</script>" not in html
     assert '<li id="ref-2">' in html and "A 2025 trial" in html
-    # The diff against revision 1, escaped.
+    # The diff against revision 1, rendered and marked word by word, the script stripped.
     assert "Revision 1 (approved) → revision 2" in html
-    assert (
-        '<span class="add">+The evidence is summarised here [1]. A 2025 trial &lt;script&gt;'
-        in html
-    )
-    assert '<span class="remove">-The evidence is summarised here [1].</span>' in html
+    body = next(f for f in response.context["diff"] if f["label"].startswith("Answer for"))
+    [changed] = [row for row in body["rows"] if row["kind"] == "changed"]
+    assert "inserted: </span>A 2025 trial" in changed["html"]
+    assert "<script" not in changed["html"] and "<script" not in changed["new"]
     assert "Added the 2025 trial." in html
     # Earlier decisions, with their comments.
     assert "Revision 1: <strong>Approve</strong>" in html
