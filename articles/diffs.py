@@ -183,9 +183,10 @@ def _moves(items):
     """A block added where an equal (or nearly equal) one was removed moved: shown once,
     where it now stands."""
     removed = [index for index, item in enumerate(items) if item[0] == "removed"]
-    for index, (kind, _, new) in enumerate(items):
-        if kind != "added" or not removed:
+    for index, item in enumerate(items):
+        if item is None or item[0] != "added" or not removed:
             continue
+        new = item[2]
         candidates = [r for r in removed if items[r][1].key == new.key]
         if not candidates:
             scored = [(items[r][1].similarity(new), r) for r in removed]
@@ -260,25 +261,11 @@ def _clean(html):
 
 
 def _align_references(old_refs, new_refs):
-    """References paired by what they cite (DOI, PMID, URL, else title), then by likeness;
-    in the new order, each removed one after the one that preceded it."""
+    """References paired as ``_match_references`` says, in the new order, each removed
+    one after the one that preceded it."""
     old_blocks = [_reference_block(ref) for ref in old_refs]
     new_blocks = [_reference_block(ref) for ref in new_refs]
-    match = {}  # new index → old index
-    by_identity = {}
-    for index, ref in enumerate(old_refs):
-        by_identity.setdefault(_identity(ref), index)
-    for index, ref in enumerate(new_refs):
-        old_index = by_identity.pop(_identity(ref), None)
-        if old_index is not None:
-            match[index] = old_index
-    for index, block in enumerate(new_blocks):
-        if index in match:
-            continue
-        free = [i for i in range(len(old_refs)) if i not in match.values()]
-        scored = [(old_blocks[i].similarity(block), -i) for i in free]
-        if scored and max(scored)[0] >= PAIR_SIMILARITY:
-            match[index] = -max(scored)[1]
+    match = _match_references(old_refs, new_refs)
     ordered = []
     for index, new_block in enumerate(new_blocks):
         old_index = match.get(index)
@@ -309,6 +296,40 @@ def _reference_item(old_ref, new_ref):
 
 def _reference_block(ref):
     return text_block(reference_text(ref), prefix=f"[{int(ref.position)}] ")
+
+
+def _match_references(old_refs, new_refs):
+    """New index → old index of the same work: the same DOI, PMID or URL (else title);
+    failing that, a nearly equal title, or a like one where no identifier contradicts."""
+    match, by_identity = {}, {}
+    for index, ref in enumerate(old_refs):
+        by_identity.setdefault(_identity(ref), index)
+    for index, ref in enumerate(new_refs):
+        old_index = by_identity.pop(_identity(ref), None)
+        if old_index is not None:
+            match[index] = old_index
+    for index, ref in enumerate(new_refs):
+        if index in match:
+            continue
+        free = [i for i in range(len(old_refs)) if i not in match.values()]
+        scored = [(_likeness(old_refs[i], ref), -i) for i in free]
+        if scored and max(scored)[0] > 0:
+            match[index] = -max(scored)[1]
+    return match
+
+
+def _likeness(old, new):
+    """How alike two references' titles are (0 when they cannot be the same work)."""
+    ratio = difflib.SequenceMatcher(
+        a=old.title.lower().split(), b=new.title.lower().split(), autojunk=False
+    ).ratio()
+    conflict = any(
+        getattr(old, name) and getattr(new, name) and getattr(old, name) != getattr(new, name)
+        for name in ("doi", "pmid")
+    )
+    if ratio >= 0.9 or (ratio >= MOVE_SIMILARITY and not conflict):
+        return ratio
+    return 0.0
 
 
 def _identity(ref):

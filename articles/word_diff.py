@@ -48,8 +48,15 @@ def diff_inline(old_tokens, new_tokens):
         if opcode == "equal":
             continue
         if a1 > a0:
-            fragment = _fragment(old_tokens, old_words[a0][0], old_words[a1 - 1][0])
-            deletions[_anchor(new_tokens, new_words, b0)] = DEL_OPEN + fragment + DEL_CLOSE
+            first, last = old_words[a0][0], old_words[a1 - 1][0]
+            html = DEL_OPEN + _fragment(old_tokens, first, last) + DEL_CLOSE
+            anchor = _anchor(new_tokens, new_words, b0)
+            # Spaced as the deleted words were: "a <del>b</del> c", "low<del>²</del>."
+            if anchor == len(new_tokens):
+                html = _space(old_tokens, first - 1, -1) + html
+            else:
+                html += _space(old_tokens, last + 1, 1)
+            deletions[anchor] = html
         inserted.update(index for index, _ in new_words[b0:b1])
     return _mark(new_tokens, inserted, deletions), bool(inserted or deletions)
 
@@ -90,6 +97,16 @@ def _anchor(tokens, words, position):
     return index
 
 
+def _space(tokens, index, step):
+    """A space if one stood at ``index``, looking ``step``-wise past tags, but not past a
+    superscript's: a citation hangs on the word before it."""
+    while 0 <= index < len(tokens) and tokens[index][0] in ("open", "close"):
+        if tokens[index][1] == "sup":
+            return ""
+        index += step
+    return " " if 0 <= index < len(tokens) and tokens[index][0] == "space" else ""
+
+
 def _fragment(tokens, first, last):
     """Tokens ``first``..``last`` as balanced HTML without links, the markup that
     encloses them opened again around them."""
@@ -128,7 +145,7 @@ def _mark(tokens, inserted, deletions):
             if opened_at is not None:
                 out.append(INS_CLOSE)
                 opened_at = None
-            out.append(deletions[index] + " ")
+            out.append(deletions[index])
         if opened_at is not None and token[0] in ("open", "close"):
             partner = partners.get(index, index)
             if partner < opened_at or partner > end:
@@ -143,7 +160,7 @@ def _mark(tokens, inserted, deletions):
             out.append(INS_CLOSE)
             opened_at = None
     if len(tokens) in deletions:
-        out.append(" " + deletions[len(tokens)])
+        out.append(deletions[len(tokens)])
     return "".join(out)
 
 
