@@ -23,9 +23,11 @@ LEAF_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "li", "p", "pre"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 VOID_TAGS = {"br", "hr", "img", "wbr"}
 KEPT_ATTRIBUTES = {"a": ("href", "title"), "abbr": ("title",), "th": ("scope",)}
-# A word, a run of white space or one other character; "don't", "B12" and "10.1000" are
-# one word each.
-WORD_RE = re.compile(r"\s+|\w+(?:['’.\-]\w+)*|[^\w\s]")
+# A word, a run of white space or one other character; "don't", "B12", "25,000" and
+# "10.1000" are one word each.
+# A block this short must match as a whole to count as like a longer one.
+MIN_CONTAINED_WORDS = 6
+WORD_RE = re.compile(r"\s+|\w+(?:['’.,\-]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,24 @@ class Block:
         return [t[1] for t in tokens if t[0] == "word"]
 
     def similarity(self, other):
-        """How alike the words of two blocks are, 0 to 1; 0 when they cannot be paired."""
-        if not self.pairs_with(other):
+        """How alike the words of two blocks are, 0 to 1: the share of all their words
+        that match, or of the shorter block's words found in the other (a paragraph that
+        grew is still itself), whichever is larger. Below one half, and for blocks that
+        cannot be paired, 0."""
+        if not self.pairs_with(other) or not self.words or not other.words:
             return 0.0
+        total = len(self.words) + len(other.words)
+        shorter = min(len(self.words), len(other.words))
+
+        def score(matched):
+            contained = matched / shorter if shorter >= MIN_CONTAINED_WORDS else 0.0
+            return max(2 * matched / total, contained)
+
         matcher = difflib.SequenceMatcher(a=self.words, b=other.words, autojunk=False)
-        if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
-            return matcher.quick_ratio() / 2
-        return matcher.ratio()
+        if score(matcher.quick_ratio() * total / 2) < 0.5:  # an upper bound, and cheap
+            return 0.0
+        value = score(sum(block.size for block in matcher.get_matching_blocks()))
+        return value if value >= 0.5 else 0.0
 
     def pairs_with(self, other):
         if "hr" in (self.kind, other.kind):

@@ -16,6 +16,8 @@ INS_OPEN = '<ins><span class="diff-sr">inserted: </span>'
 INS_CLOSE = '<span class="diff-sr"> end inserted</span></ins>'
 DEL_OPEN = '<del><span class="diff-sr">deleted: </span>'
 DEL_CLOSE = '<span class="diff-sr"> end deleted</span></del>'
+# Equal words between two larger edits, up to this many, are shown as part of the edit.
+MAX_FOLDED_WORDS = 3
 
 
 def diff_blocks(old, new):
@@ -40,11 +42,9 @@ def diff_inline(old_tokens, new_tokens):
     ``old_tokens`` not in ``new_tokens`` in ``<del>`` at the place they left. A word whose
     markup changed (made bold, linked elsewhere) counts as changed."""
     old_words, new_words = _keyed_words(old_tokens), _keyed_words(new_tokens)
-    matcher = difflib.SequenceMatcher(
-        a=[key for _, key in old_words], b=[key for _, key in new_words], autojunk=False
-    )
     inserted, deletions = set(), {}
-    for opcode, a0, a1, b0, b1 in matcher.get_opcodes():
+    opcodes = _opcodes([key for _, key in old_words], [key for _, key in new_words])
+    for opcode, a0, a1, b0, b1 in opcodes:
         if opcode == "equal":
             continue
         if a1 > a0:
@@ -54,11 +54,36 @@ def diff_inline(old_tokens, new_tokens):
             # Spaced as the deleted words were: "a <del>b</del> c", "low<del>²</del>."
             if anchor == len(new_tokens):
                 html = _space(old_tokens, first - 1, -1) + html
+            elif b1 > b0 and new_tokens[anchor][0] == "word":
+                html += " "  # "<del>2019</del> <ins>2024</ins>", not "20192024"
             else:
                 html += _space(old_tokens, last + 1, 1)
             deletions[anchor] = html
         inserted.update(index for index, _ in new_words[b0:b1])
     return _mark(new_tokens, inserted, deletions), bool(inserted or deletions)
+
+
+def _opcodes(a, b):
+    """``SequenceMatcher`` opcodes, with a short run of equal words between two larger
+    edits folded into them: "<del>food proteins</del> <ins>the proteins in food</ins>"
+    reads better than "<ins>the</ins> proteins <ins>in</ins> food <del>proteins</del>"."""
+    ops = [list(op) for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+    index = 1
+    while index < len(ops) - 1:
+        before, (tag, a0, a1, _, _), after = ops[index - 1], ops[index], ops[index + 1]
+        size = a1 - a0
+        if (
+            tag == "equal"
+            and size <= MAX_FOLDED_WORDS
+            and size <= max(before[2] - before[1], before[4] - before[3])
+            and size <= max(after[2] - after[1], after[4] - after[3])
+            and {before[0], after[0]} not in ({"insert"}, {"delete"})  # words only added
+        ):
+            ops[index - 1 : index + 2] = [["replace", before[1], after[2], before[3], after[4]]]
+            index = max(index - 1, 1)
+        else:
+            index += 1
+    return ops
 
 
 def _keyed_words(tokens):

@@ -83,6 +83,21 @@ def test_a_replaced_word_shows_the_old_struck_and_the_new_inserted():
     assert html.index("commoner") < html.index("rarer")
 
 
+def test_a_word_or_two_kept_between_larger_edits_is_folded_into_them():
+    [(_, html)] = changes(
+        body_rows("Acid frees B12 from food proteins.", "Acid frees B12 from the proteins in food.")
+    )
+
+    assert (deleted(html), inserted(html)) == (["food proteins"], ["the proteins in food"])
+
+
+def test_a_replaced_number_stands_apart_from_its_replacement():
+    [(_, html)] = changes(body_rows("Published in 2019.", "Published in 2024."))
+
+    assert "end deleted</span></del> <ins>" in html  # not "20192024"
+    assert html.endswith("end inserted</span></ins>.</p>")
+
+
 def test_the_new_versions_markup_is_kept_around_the_marks():
     old = "Iron is *often* the cause [1]."
     new = "Iron is *often* the usual cause, see [NICE](https://www.nice.org.uk) [1]."
@@ -135,6 +150,21 @@ def test_a_deleted_link_is_no_longer_a_link():
     )
     assert "https://example.org" not in html
     assert "guideline" in "".join(deleted(html))
+
+
+def test_a_paragraph_that_grew_is_changed_not_replaced():
+    old = "Iron tablets help most people with low ferritin."
+    new = (
+        "Iron tablets help most people with low ferritin, but take them every other day "
+        "with vitamin C and allow three months before judging."
+    )
+    [(kind, html)] = changes(body_rows(old, new))
+
+    assert kind == "changed"
+    assert deleted(html) == []
+    assert inserted(html) == [
+        ", but take them every other day with vitamin C and allow three months before judging"
+    ]
 
 
 def test_a_rewritten_paragraph_is_shown_removed_and_added():
