@@ -80,7 +80,7 @@ def _opcodes(a, b):
             and {before[0], after[0]} not in ({"insert"}, {"delete"})  # words only added
         ):
             ops[index - 1 : index + 2] = [["replace", before[1], after[2], before[3], after[4]]]
-            index = max(index - 1, 1)
+            index = max(index - 2, 1)  # the equal run before may fold now
         else:
             index += 1
     return ops

@@ -90,6 +90,15 @@ def test_a_word_or_two_kept_between_larger_edits_is_folded_into_them():
 
     assert (deleted(html), inserted(html)) == (["food proteins"], ["the proteins in food"])
 
+    [(_, html)] = changes(
+        body_rows(
+            "Years of PPI use causes B12 deficiency.",
+            "Years of proton pump inhibitor (PPI) use was associated with deficiency.",
+        )
+    )
+    assert deleted(html) == ["PPI use causes B12"]  # one fold makes the next possible
+    assert inserted(html) == ["proton pump inhibitor (PPI) use was associated with"]
+
 
 def test_a_replaced_number_stands_apart_from_its_replacement():
     [(_, html)] = changes(body_rows("Published in 2019.", "Published in 2024."))
