@@ -188,7 +188,7 @@ def _moves(items):
             continue
         new = item[2]
         candidates = [r for r in removed if items[r][1].key == new.key]
-        if not candidates:
+        if not candidates and len(removed) * len(items) <= MAX_PAIRING:
             scored = [(items[r][1].similarity(new), r) for r in removed]
             candidates = [
                 r for score, r in sorted(scored, reverse=True) if score >= MOVE_SIMILARITY

@@ -11,9 +11,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import escape
 from html.parser import HTMLParser
-
-from django.utils.html import escape
 
 BLOCK_TAGS = {
     "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre",
@@ -25,6 +24,7 @@ VOID_TAGS = {"br", "hr", "img", "wbr"}
 KEPT_ATTRIBUTES = {"a": ("href", "title"), "abbr": ("title",), "th": ("scope",)}
 # A word, a run of white space or one other character; "don't", "B12", "25,000" and
 # "10.1000" are one word each.
+LONG_BLOCKS = 250_000  # words × words
 # A block this short must match as a whole to count as like a longer one.
 MIN_CONTAINED_WORDS = 6
 WORD_RE = re.compile(r"\s+|\w+(?:['’.,\-]\w+)*|[^\w\s]")
@@ -76,7 +76,7 @@ class Block:
             contained = matched / shorter if shorter >= MIN_CONTAINED_WORDS else 0.0
             return max(2 * matched / total, contained)
 
-        matcher = difflib.SequenceMatcher(a=self.words, b=other.words, autojunk=False)
+        matcher = word_matcher(self.words, other.words)
         if score(matcher.quick_ratio() * total / 2) < 0.5:  # an upper bound, and cheap
             return 0.0
         value = score(sum(block.size for block in matcher.get_matching_blocks()))
@@ -88,6 +88,13 @@ class Block:
         if "tr" in (self.kind, other.kind):
             return self.kind == other.kind and len(self.cells) == len(other.cells)
         return True
+
+
+def word_matcher(a, b):
+    """A ``SequenceMatcher`` over two lists of words. Between two very long blocks the
+    commonest words are left out of the search for matches (difflib's "autojunk"),
+    which keeps a many-thousand-word paragraph from taking seconds."""
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=len(a) * len(b) > LONG_BLOCKS)
 
 
 def text_block(text, *, kind="p", prefix=""):

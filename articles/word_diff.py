@@ -6,9 +6,7 @@ Tokens and blocks come from ``articles.html_blocks``; everything written here is
 from them, and ``articles.diffs`` sanitises the result once more.
 """
 
-import difflib
-
-from articles.html_blocks import render_block, serialise, tag
+from articles.html_blocks import render_block, serialise, tag, word_matcher
 
 # What screen readers hear around a marked change (the page's legend says what sighted
 # readers see: struck-through and underlined text).
@@ -67,7 +65,7 @@ def _opcodes(a, b):
     """``SequenceMatcher`` opcodes, with a short run of equal words between two larger
     edits folded into them: "<del>food proteins</del> <ins>the proteins in food</ins>"
     reads better than "<ins>the</ins> proteins <ins>in</ins> food <del>proteins</del>"."""
-    ops = [list(op) for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+    ops = [list(op) for op in word_matcher(a, b).get_opcodes()]
     index = 1
     while index < len(ops) - 1:
         before, (tag, a0, a1, _, _), after = ops[index - 1], ops[index], ops[index + 1]
