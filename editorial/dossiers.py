@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from articles.models import Article, Revision
 from editorial.actions import COMMENTS_TO_AUTHORS, AuditAction
-from editorial.models import GENESIS_HASH, AuditEntry, SignedReviewRecord, Submission
+from editorial.models import (
+    GENESIS_HASH,
+    AuditEntry,
+    Decision,
+    SignedReviewRecord,
+    Submission,
+)
 from editorial.signing.records import as_document
 from editorial.signing.verification import verify_document
 
@@ -81,6 +87,7 @@ def _submissions(article):
                         "revision": submission.revision.number,
                         "created_at": _when(decision.created_at),
                         "comment_to_authors": decision.comment,
+                        "references_checked": list(decision.checked_references or []),
                     },
                 }
             )
@@ -235,10 +242,27 @@ def article_dossier(article, *, for_chair):
         latest = dossier["revisions"][-1] if dossier["revisions"] else None
         dossier["article"]["title"] = latest["title"] if latest else article.slug
     if for_chair:
-        # Confidential comments to the chair have no home in the workflow yet; when they
-        # do, they are gathered here and nowhere else.
-        dossier["confidential"] = {"comments_to_chair": []}
+        # Confidential comments to the chair are gathered here and nowhere else.
+        dossier["confidential"] = {"comments_to_chair": _comments_to_chair(article)}
     return dossier
+
+
+def _comments_to_chair(article):
+    decisions = (
+        Decision.objects.filter(submission__article=article)
+        .exclude(confidential_comment="")
+        .select_related("assignment__reviewer", "revision")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "from": decision.assignment.reviewer.display_name,
+            "revision": decision.revision.number,
+            "at": _when(decision.created_at),
+            "comment": decision.confidential_comment,
+        }
+        for decision in decisions
+    ]
 
 
 def dossier_json(dossier):

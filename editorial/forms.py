@@ -38,14 +38,39 @@ def literature_date():
 
 
 class DecisionForm(forms.Form):
+    """The reviewer's decision. ``references`` are the pinned revision's: the checkboxes
+    of the ones the reviewer checked."""
+
     outcome = forms.ChoiceField(
-        choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Your decision"
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Outcome",
+        error_messages={"required": "Choose approve, request changes or reject."},
     )
     comment = MultiLineField(
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=8000,
-        help_text="Required unless you approve. The authors will read it.",
+        label="Comments to the authors",
+        help_text="Required unless you approve. The authors read these.",
+    )
+    confidential_comment = MultiLineField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=8000,
+        label="Confidential comments to the chair",
+        help_text="Only the chair reads these: never the authors, readers or the public "
+        "review record.",
+    )
+    checked_references = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="References you checked",
+        error_messages={
+            "invalid_choice": "Reference %(value)s is not in this revision: mark only the "
+            "references it cites."
+        },
     )
     confirmed_no_conflict = forms.BooleanField(
         label="I confirm I have no conflict of interest with this article, its authors or its "
@@ -56,12 +81,18 @@ class DecisionForm(forms.Form):
     literature_current_through = literature_date()
     password = signature_password()
 
+    def __init__(self, *args, references=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_references"].choices = [
+            (ref.position, f"{ref.position}. {ref.title}") for ref in references
+        ]
+
     def clean(self):
         cleaned = super().clean()
         outcome, comment = cleaned.get("outcome"), cleaned.get("comment", "")
         if outcome and outcome != DecisionOutcome.APPROVE and not comment.strip():
             verb = "request changes" if outcome == DecisionOutcome.REQUEST_CHANGES else "reject"
-            self.add_error("comment", f"A comment is required to {verb}.")
+            self.add_error("comment", f"A comment to the authors is required to {verb}.")
         return cleaned
 
 

@@ -37,6 +37,7 @@ from editorial.models import (
     Submission,
     SubmissionState,
 )
+from editorial.quorum import quorum_progress
 from editorial.roles import chairing, is_chair
 from reviewers.models import BoardMember, ConflictOfInterest
 
@@ -58,6 +59,7 @@ def assignments_visible_to(user):
         .select_related(
             "reviewer", "submission__article__topic", "submission__revision", "decision"
         )
+        .prefetch_related("submission__article__authors")
         .order_by("due_on", "pk")
     )
     if is_chair(user):
@@ -187,6 +189,8 @@ def review_screen(assignment):
     return {
         "assignment": assignment,
         "submission": submission,
+        "authors": [user.get_full_name() or user.get_username() for user in article.authors.all()],
+        "progress": quorum_progress(submission),
         "reader": reader,
         "previous_revision": previous,
         "diff": diff if has_changes(diff) else [],

@@ -2,11 +2,15 @@
 The review screen and the queue's and board's buttons are views in ``editorial.views``,
 wired in here under the assignment's URLs."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from editorial import selectors, services
@@ -23,6 +27,18 @@ from editorial.roles import is_chair
 from editorial.views import board, review
 
 
+def day(value):
+    """A date (or a moment, in local time) as the board's screens write it: "3 Dec 2026",
+    machine-readable in ``<time datetime>``."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "j M Y")
+    )
+
+
 class AssignmentStateFilter(admin.SimpleListFilter):
     """Open assignments unless asked otherwise: the queue is what is still to do."""
 
@@ -31,6 +47,9 @@ class AssignmentStateFilter(admin.SimpleListFilter):
     default = "open"
 
     def lookups(self, request, model_admin):
+        if not is_chair(request.user):  # a reviewer's own: what is to do, and what is done
+            return [("open", "Open (invited or accepted)"), ("completed", "Completed"),
+                    ("declined", "Declined"), ("all", "All")]  # fmt: skip
         return [("open", "Open (invited or accepted)"), *AssignmentState.choices, ("all", "All")]
 
     def value(self):
@@ -106,9 +125,11 @@ class AssignmentAdmin(
     default, soonest due first); the chair sees everyone's."""
 
     form = DueDatesForm
-    list_display = ["question", "topic", "state_label", "due", "respond"]
+    list_display = ["question", "author", "submitted", "state_label", "due", "respond"]
     list_display_links = None
-    list_filter = [AssignmentStateFilter, "submission__article__topic", OverdueFilter]
+    # A reviewer's own queue needs only what is open and what is late; the chair filters
+    # everyone's by topic and reviewer too.
+    list_filter = [AssignmentStateFilter, OverdueFilter]
     search_fields = [
         "submission__revision__title",
         "submission__article__slug",
@@ -140,12 +161,13 @@ class AssignmentAdmin(
 
     def get_list_display(self, request):
         if is_chair(request.user):
-            return ["question", "reviewer_name", "topic", "state_label", "due", "respond"]
+            return ["question", "author", "submitted", "reviewer_name", "topic", "state_label",
+                    "due", "respond"]  # fmt: skip
         return self.list_display
 
     def get_list_filter(self, request):
         if is_chair(request.user):
-            return [*self.list_filter, "reviewer"]
+            return [*self.list_filter, "submission__article__topic", "reviewer"]
         return self.list_filter
 
     def has_add_permission(self, request):
@@ -170,8 +192,11 @@ class AssignmentAdmin(
         ]
 
     def changelist_view(self, request, extra_context=None):
-        title = "All assignments" if is_chair(request.user) else "Your review queue"
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        context = {"title": "All assignments"}
+        if not is_chair(request.user):
+            # The admin's list of every model a reviewer may view is not their work.
+            context = {"title": "Your review queue", "is_nav_sidebar_enabled": False}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Reviewers work on the review screen; the change form is the chair's, for due dates.
@@ -200,12 +225,30 @@ class AssignmentAdmin(
 
     @admin.display(description="question", ordering="submission__revision__title")
     def question(self, obj):
+        revision = obj.submission.revision
+        if revision.number == 1:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:editorial_assignment_review", args=[obj.pk]),
+                revision.title,
+            )
         return format_html(
-            '<a href="{}">{}</a> <span class="quiet">r{}</span>',
+            '<a href="{}">{}</a> <span class="quiet">(revision {})</span>',
             reverse("admin:editorial_assignment_review", args=[obj.pk]),
-            obj.submission.revision.title,
-            obj.submission.revision.number,
+            revision.title,
+            revision.number,
         )
+
+    @admin.display(description="author")
+    def author(self, obj):
+        names = [
+            user.get_full_name() or user.username for user in obj.submission.article.authors.all()
+        ]
+        return ", ".join(names) or "—"
+
+    @admin.display(description="submitted", ordering="submission__submitted_at")
+    def submitted(self, obj):
+        return day(obj.submission.submitted_at)
 
     @admin.display(description="reviewer", ordering="reviewer__display_name")
     def reviewer_name(self, obj):
@@ -229,9 +272,9 @@ class AssignmentAdmin(
         what = "answer" if obj.state == AssignmentState.INVITED else "review"
         if obj.is_overdue:
             return format_html(
-                '<strong class="overdue">Overdue</strong> · {} due {}', what, obj.due_on
+                '<strong class="overdue">Overdue</strong> · {} due {}', what, day(obj.due_on)
             )
-        return format_html("{} due {}", what, obj.due_on)
+        return format_html("{} due {}", what.capitalize(), day(obj.due_on))
 
     @admin.display(description="respond")
     def respond(self, obj):
@@ -241,15 +284,13 @@ class AssignmentAdmin(
             title = obj.submission.revision.title
             queue = reverse("admin:editorial_assignment_changelist")
             return format_html(
-                '<button type="submit" class="button" formaction="{}?next={}" '
+                '<button type="submit" class="button default" formaction="{}?next={}" '
                 'aria-label="Accept: {}">Accept</button> '
-                '<button type="submit" class="button" formaction="{}?next={}" '
-                'aria-label="Decline: {}">Decline</button>',
+                '<a class="decline-link" href="{}#decline" aria-label="Decline: {}">Decline…</a>',
                 reverse("admin:editorial_assignment_accept", args=[obj.pk]),
                 queue,
                 title,
-                reverse("admin:editorial_assignment_decline", args=[obj.pk]),
-                queue,
+                reverse("admin:editorial_assignment_review", args=[obj.pk]),
                 title,
             )
         if obj.state == AssignmentState.ACCEPTED:

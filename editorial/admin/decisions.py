@@ -1,4 +1,5 @@
-"""Decisions: read-only; a reviewer sees their own, the chair everyone's."""
+"""Decisions: read-only; a reviewer sees their own, the chair everyone's, with the
+confidential comments to the chair and how many references the reviewer checked."""
 
 from django.contrib import admin
 
@@ -18,6 +19,8 @@ class DecisionAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "revision",
         "outcome",
         "comment",
+        "confidential_comment",
+        "references_checked",
         "confirmed_no_conflict",
         "created_at",
     ]
@@ -28,3 +31,11 @@ class DecisionAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if is_chair(request.user):
             return queryset
         return queryset.filter(assignment__reviewer__user_id=request.user.pk)
+
+    @admin.display(description="References checked")
+    def references_checked(self, obj):
+        label = obj.checked_references_label()
+        if not obj.checked_references:
+            return label
+        numbers = ", ".join(str(position) for position in obj.checked_references)
+        return f"{label} (numbers {numbers})"

@@ -214,6 +214,17 @@ class Decision(models.Model):
     comment = models.TextField(
         blank=True, max_length=8000, help_text="Required unless approving. The authors read it."
     )
+    confidential_comment = models.TextField(
+        blank=True,
+        max_length=8000,
+        help_text="For the chair alone: never shown to authors or readers, never in the "
+        "public review record, webhooks, the API or emails.",
+    )
+    checked_references = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Positions of the references of the revision the reviewer marked as checked.",
+    )
     confirmed_no_conflict = models.BooleanField(
         "I confirm I have no conflict of interest with this article"
     )
@@ -239,3 +250,12 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} by {self.assignment.reviewer.display_name}"
+
+    def checked_references_label(self, reference_count=None):
+        """ "checked 4 of 6 references" (one query unless ``reference_count`` is given)."""
+        if reference_count is None:
+            reference_count = self.revision.references.count()
+        if not reference_count:
+            return "the revision cites no references"
+        noun = "reference" if reference_count == 1 else "references"
+        return f"checked {len(self.checked_references or [])} of {reference_count} {noun}"

@@ -30,6 +30,8 @@ def assignment_decide(
     outcome,
     password,
     comment="",
+    confidential_comment="",
+    checked_references=(),
     confirmed_no_conflict=False,
     revision=None,
     literature_current_through=None,
@@ -48,6 +50,7 @@ def assignment_decide(
     Side effects: audit entry ``decision.<outcome>`` (the assignment completes), plus the
     entries of whatever the decision sets off; notifications in the outbox."""
     comment = (comment or "").strip()
+    confidential_comment = (confidential_comment or "").strip()
     if outcome not in DecisionOutcome.values:
         raise InvalidInput("Choose approve, request changes or reject.")
     if outcome != DecisionOutcome.APPROVE and not comment:
@@ -79,12 +82,15 @@ def assignment_decide(
         _, conflicts = covering_conflicts(locked.reviewer, submission.article)
         if conflicts:
             raise ReviewerConflicted(f"You cannot decide: {conflict_reason(conflicts[0])}.")
+        checked = _checked_positions(checked_references, submission.revision)
         decision = Decision.objects.create(
             assignment=locked,
             submission=submission,
             revision=submission.revision,
             outcome=outcome,
             comment=comment,
+            confidential_comment=confidential_comment,
+            checked_references=checked,
             confirmed_no_conflict=True,
             literature_current_through=literature,
         )
@@ -114,12 +120,18 @@ def assignment_decide(
 
 def _apply_decision(*, submission, decision, actor, entry):
     reviewer = decision.assignment.reviewer.display_name
+    # The text itself stays in the admin: emails leave the system.
+    confidential = (
+        " They left confidential comments for you on the submission's page."
+        if decision.confidential_comment
+        else ""
+    )
     if decision.outcome != DecisionOutcome.REJECT:  # a rejection has its own chair email
         compose.queue_chair_event(
             entry=entry,
             submission=submission,
             subject=f"Review decided ({decision.get_outcome_display().lower()}): {{title}}",
-            message=f"{reviewer} decided: {decision.get_outcome_display()}.",
+            message=f"{reviewer} decided: {decision.get_outcome_display()}.{confidential}",
         )
     if decision.outcome == DecisionOutcome.REQUEST_CHANGES:
         _do_request_changes(submission=submission, actor=actor, comment=decision.comment)
@@ -130,7 +142,7 @@ def _apply_decision(*, submission, decision, actor, entry):
             submission=submission,
             subject="Rejection to confirm: {title}",
             message=f"{reviewer} recommends rejecting it. "
-            "It stays under review until you confirm the rejection or override.",
+            "It stays under review until you confirm the rejection or override." + confidential,
         )
         return
     decisions = list(
@@ -154,6 +166,23 @@ def _apply_decision(*, submission, decision, actor, entry):
                 for other in decisions
             ),
         )
+
+
+def _checked_positions(positions, revision):
+    """The reference positions a reviewer marked as checked, sorted, each one of
+    ``revision``'s references."""
+    try:
+        chosen = sorted({int(position) for position in positions or ()})
+    except (TypeError, ValueError):
+        raise InvalidInput("Mark references as checked by their numbers.") from None
+    existing = set(revision.references.values_list("position", flat=True))
+    unknown = [position for position in chosen if position not in existing]
+    if unknown:
+        raise InvalidInput(
+            f"Revision {revision.number} has no reference {unknown[0]}: "
+            "mark only the references it cites."
+        )
+    return chosen
 
 
 def _literature_date(value, outcome):

@@ -11,8 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from editorial import selectors, services
+from editorial.errors import NotPermitted, WorkflowError
 from editorial.forms import DecisionForm, ReasonForm, RequiredReasonForm
-from editorial.models import Assignment, AssignmentState
+from editorial.models import (
+    Assignment,
+    AssignmentState,
+    DecisionOutcome,
+    Submission,
+    SubmissionState,
+)
+from editorial.roles import is_chair
 from editorial.views._common import redirect_next, run, valid_form
 
 
@@ -24,45 +32,84 @@ def visible_assignment(request, pk):
 def review_view(request, pk):
     assignment = visible_assignment(request, pk)
     is_own = assignment.reviewer.user_id == request.user.pk
-    status = 200
+    screen = selectors.review_screen(assignment)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         initial={"revision": assignment.submission.revision_id},
+        references=[item["ref"] for item in screen["reader"]["references"]],
     )
+    status = 200
     if request.method == "POST":
         if not is_own:
             raise PermissionDenied("Only the assigned reviewer decides.")
-        if form.is_valid():
-            decision = run(
-                request,
-                services.assignment_decide,
-                "Your decision is recorded.",
-                assignment=assignment,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                comment=form.cleaned_data["comment"],
-                confirmed_no_conflict=form.cleaned_data["confirmed_no_conflict"],
-                revision=form.cleaned_data["revision"],
-                literature_current_through=form.cleaned_data["literature_current_through"],
-                password=form.cleaned_data["password"],
-            )
-            if decision is not None:
-                return HttpResponseRedirect(reverse("admin:editorial_assignment_changelist"))
-            return HttpResponseRedirect(request.path)
+        response = _decide(request, assignment, form) if form.is_valid() else None
+        if response is not None:
+            return response
         status = 400
     context = {
         **admin.site.each_context(request),
-        **selectors.review_screen(assignment),
+        **screen,
         "title": f"Review: {assignment.submission.revision.title}",
         "opts": Assignment._meta,
         "form": form,
         "is_own": is_own,
         "can_decide": is_own and assignment.state == AssignmentState.ACCEPTED,
+        "progress_text": screen["progress"].describe(
+            you=assignment.reviewer.display_name if is_own else None, so_far=True
+        ),
         "today": timezone.localdate(),
     }
+    if not is_chair(request.user):
+        context["is_nav_sidebar_enabled"] = False  # a reviewer's work is the queue
     return TemplateResponse(
         request, "admin/editorial/assignment/review.html", context, status=status
     )
+
+
+def _decide(request, assignment, form):
+    """Record the decision and go back to the queue; a refusal becomes the form's error
+    (None: the form is shown again, with what the reviewer wrote)."""
+    data = form.cleaned_data
+    try:
+        decision = services.assignment_decide(
+            assignment=assignment,
+            actor=request.user,
+            outcome=data["outcome"],
+            comment=data["comment"],
+            confidential_comment=data["confidential_comment"],
+            checked_references=data["checked_references"],
+            confirmed_no_conflict=data["confirmed_no_conflict"],
+            revision=data["revision"],
+            literature_current_through=data["literature_current_through"],
+            password=data["password"],
+        )
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    except WorkflowError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, decided_message(decision))
+    return HttpResponseRedirect(reverse("admin:editorial_assignment_changelist"))
+
+
+def decided_message(decision):
+    """What the reviewer is told once their decision is recorded: for an approval, where
+    the quorum stands now."""
+    if decision.outcome == DecisionOutcome.REQUEST_CHANGES:
+        return (
+            "Your request for changes is recorded: the revision goes back to the authors "
+            "with your comments."
+        )
+    if decision.outcome == DecisionOutcome.REJECT:
+        return (
+            "Your recommendation to reject is recorded: the chair confirms the rejection "
+            "or overrides it."
+        )
+    submission = Submission.objects.get(pk=decision.submission_id)
+    if submission.state == SubmissionState.APPROVED:
+        return "Quorum reached: the article is approved and published."
+    progress = selectors.quorum_progress(submission)
+    return f"Your approval is recorded: {progress.describe()}."
 
 
 def _back_to_review(request, assignment):

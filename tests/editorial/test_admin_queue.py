@@ -128,8 +128,8 @@ def test_filters_and_search(client, queue, query, expected):
     assert sorted(titles(response)) == sorted(expected)
 
 
-def test_the_topic_filter(client, queue):
-    client.force_login(queue["reviewer"].user)
+def test_the_chair_filters_by_topic(client, queue, chair):
+    client.force_login(chair)
     response = client.get(QUEUE, {"submission__article__topic__id__exact": queue["other_topic"].pk})
     assert titles(response) == ["Does sunscreen expire?"]
 

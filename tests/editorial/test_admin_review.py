@@ -103,10 +103,10 @@ def test_a_decision_through_the_form(client, second_round):
     ("data", "message"),
     [
         ({"outcome": "reject", "comment": "", "confirmed_no_conflict": "on",
-          "password": TEST_PASSWORD}, "A comment is required to reject."),
+          "password": TEST_PASSWORD}, "A comment to the authors is required to reject."),
         ({"outcome": "approve", "comment": ""}, "Confirm that you have no conflict of interest."),
         ({"comment": "Fine", "confirmed_no_conflict": "on", "password": TEST_PASSWORD},
-         "This field is required."),
+         "Choose approve, request changes or reject."),
     ],
 )  # fmt: skip
 def test_a_bad_decision_form_is_shown_again_with_its_error(client, accepted, data, message):

@@ -152,8 +152,8 @@ def test_the_reviewer_sees_the_retraction_flagged(client, accepted):
     )  # fmt: skip
     client.force_login(accepted.reviewer.user)
     page = client.get(reverse("admin:editorial_assignment_review", args=[accepted.pk]))
-    assert "Retracted on March 14, 2026" in page.text
-    assert "check whether the claims it supports still stand" in page.text
+    assert 'Retracted on <time datetime="2026-03-14">14 Mar 2026</time>' in page.text
+    assert "Check whether the claims it supports still stand" in page.text
 
 
 def test_the_sweep_reopens_an_approved_article_citing_a_newly_retracted_work(
