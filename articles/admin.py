@@ -3,7 +3,13 @@ feedback. ``articles`` knows nothing of the workflow, so it registers only what 
 of it (topics); ``editorial.admin`` registers subclasses of the other base classes with the
 audit trail, the reviewers' scoping and the triage of error reports."""
 
+import datetime
+
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from articles.models import (
     FeedbackStatus,
@@ -41,11 +47,48 @@ class RelatedQuestionInline(CleanTextAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class ReReviewDueFilter(admin.SimpleListFilter):
+    title = "re-review due"
+    parameter_name = "re_review_due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("30", "Within 30 days"), ("90", "Within 90 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() in ("30", "90"):
+            last = today + datetime.timedelta(days=int(self.value()))
+            return queryset.filter(next_review_due__range=(today, last))
+        return queryset
+
+
+def reviewer_names(article):
+    """The reviewers of the published revision, by name, as readers see them."""
+    return [
+        ", ".join(part for part in (reviewer.get("name"), reviewer.get("credentials")) if part)
+        for reviewer in article.reviewed_by or []
+    ]
+
+
 class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    list_display = ["slug", "topic", "review_status", "last_reviewed_at", "next_review_due"]
-    list_filter = ["review_status", "topic"]
-    search_fields = ["slug", "revisions__title"]
+    """Articles listed by their question (the newest revision's title), one query for the
+    page whatever its length."""
+
+    list_display = ["question", "topic", "state", "reviewed", "next_review_due"]
+    list_display_links = ["question"]
+    list_filter = ["review_status", "topic", ReReviewDueFilter]
+    search_fields = [
+        "slug",
+        "revisions__title",
+        "authors__first_name",
+        "authors__last_name",
+        "authors__username",
+    ]
+    search_help_text = "Question, slug or author name"
     list_select_related = ["topic"]
+    list_per_page = 50
     filter_horizontal = ["authors"]
     readonly_fields = [
         "published_revision",
@@ -53,14 +96,54 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "first_published_at",
         "last_reviewed_at",
         "next_review_due",
-        "reviewed_by",
+        "reviewed_by_names",
         "created_at",
     ]
+    exclude = ["reviewed_by"]
     inlines = [RevisionInline, RelatedQuestionInline]
+
+    def get_queryset(self, request):
+        newest_title = (
+            Revision.objects.filter(article=OuterRef("pk")).order_by("-number").values("title")
+        )
+        return super().get_queryset(request).annotate(question=Subquery(newest_title[:1]))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset.distinct(), False
+        # Searching revisions and authors joins rows that repeat an article.
+        return (queryset.distinct() if search_term else queryset), False
+
+    @admin.display(description="question", ordering="question")
+    def question(self, article):
+        return article.question or article.slug
+
+    @admin.display(description="public status", ordering="review_status")
+    def state(self, article):
+        return format_html(
+            '<span class="badge badge--{}">{}</span>',
+            article.review_status,
+            article.get_review_status_display(),
+        )
+
+    @admin.display(description="reviewed by", ordering="last_reviewed_at")
+    def reviewed(self, article):
+        names = reviewer_names(article)
+        if not article.last_reviewed_at:
+            return "—"
+        reviewed_on = date_format(timezone.localdate(article.last_reviewed_at), "j M Y")
+        if not names:
+            return format_html("Chair’s override, {}", reviewed_on)
+        return format_html("{}, {}", "; ".join(names), reviewed_on)
+
+    @admin.display(description="reviewed by")
+    def reviewed_by_names(self, article):
+        names = reviewer_names(article)
+        if not names:
+            return "Nobody yet" if not article.last_reviewed_at else "Nobody: chair’s override"
+        return format_html(
+            '<ul class="plain-list">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((n,) for n in names)),
+        )
 
 
 class ReferenceInline(admin.TabularInline):
