@@ -76,7 +76,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """Articles listed by their question (the newest revision's title), one query for the
     page whatever its length."""
 
-    list_display = ["question", "topic", "state", "reviewed", "next_review_due"]
+    list_display = ["question", "topic", "state", "reviewed", "review_due"]
     list_display_links = ["question"]
     list_filter = ["review_status", "topic", ReReviewDueFilter]
     search_fields = [
@@ -89,6 +89,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     search_help_text = "Question, slug or author name"
     list_select_related = ["topic"]
     list_per_page = 50
+    empty_value_display = "—"
     filter_horizontal = ["authors"]
     readonly_fields = [
         "published_revision",
@@ -127,13 +128,17 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="reviewed by", ordering="last_reviewed_at")
     def reviewed(self, article):
-        names = reviewer_names(article)
+        names = [reviewer.get("name", "") for reviewer in article.reviewed_by or []]
         if not article.last_reviewed_at:
             return "—"
         reviewed_on = date_format(timezone.localdate(article.last_reviewed_at), "j M Y")
         if not names:
             return format_html("Chair’s override, {}", reviewed_on)
         return format_html("{}, {}", "; ".join(names), reviewed_on)
+
+    @admin.display(description="next review due", ordering="next_review_due")
+    def review_due(self, article):
+        return date_format(article.next_review_due, "j M Y") if article.next_review_due else "—"
 
     @admin.display(description="reviewed by")
     def reviewed_by_names(self, article):
@@ -190,10 +195,14 @@ class FeedbackAdmin(admin.ModelAdmin):
     """Reader questions and error reports, triaged by the chair: the reader's words are
     read-only; the chair sets the status and keeps a note."""
 
-    list_display = ["created_at", "kind", "status", "article", "excerpt", "has_email"]
+    # Four columns, so that none hides behind the filter panel at common widths.
+    list_display = ["received", "excerpt", "about", "triage"]
+    list_display_links = ["received", "excerpt"]
     list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter), "article__topic"]
     search_fields = ["message", "email", "article__slug", "revision__title"]
-    list_select_related = ["article"]
+    search_help_text = "Message, reader's email, article slug or question"
+    list_select_related = ["article", "revision"]
+    list_per_page = 50
     date_hierarchy = "created_at"
     readonly_fields = [
         "article",
@@ -208,13 +217,32 @@ class FeedbackAdmin(admin.ModelAdmin):
     fields = [*readonly_fields[:6], "status", "chair_note", "created_at", "updated_at"]
     actions = ["mark_valid", "mark_invalid", "mark_answered"]
 
+    @admin.display(description="received", ordering="created_at")
+    def received(self, feedback):
+        return date_format(timezone.localtime(feedback.created_at), "j M Y, H:i")
+
     @admin.display(description="message")
     def excerpt(self, feedback):
         return feedback.message if len(feedback.message) <= 90 else feedback.message[:89] + "…"
 
-    @admin.display(description="email", boolean=True)
-    def has_email(self, feedback):
-        return bool(feedback.email)
+    @admin.display(description="article", ordering="article__slug")
+    def about(self, feedback):
+        return feedback.revision.title if feedback.revision else feedback.article.slug
+
+    @admin.display(description="kind and status", ordering="status")
+    def triage(self, feedback):
+        status_badge = {
+            FeedbackStatus.NEW: "badge--info",
+            FeedbackStatus.VALID: "badge--warn",
+            FeedbackStatus.ANSWERED: "badge--ok",
+        }.get(feedback.status, "")
+        return format_html(
+            '{}<br><span class="badge {}">{}</span>{}',
+            feedback.get_kind_display(),
+            status_badge,
+            feedback.get_status_display(),
+            " · reader left an email" if feedback.email else "",
+        )
 
     def has_add_permission(self, request):
         return False  # feedback comes from readers
