@@ -6,6 +6,7 @@ import re
 from django import template
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def labelled_row(cells, headers):
     its column header; the checkbox column has none."""
     labelled = []
     for cell, header in zip(cells, headers, strict=False):
-        label = " ".join(strip_tags(str(header["text"])).split())
+        label = capfirst(" ".join(strip_tags(str(header["text"])).split()))
         html = str(cell)
         if label:
             attribute = f' data-label="{escape(label)}"'
