@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -40,7 +41,7 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
-class RelatedQuestionInline(CleanTextAdminMixin, admin.TabularInline):
+class RelatedQuestionInline(CleanTextAdminMixin, admin.StackedInline):
     model = RelatedQuestion
     fk_name = "article"
     autocomplete_fields = ["related"]
@@ -73,8 +74,8 @@ def reviewer_names(article):
 
 
 class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    """Articles listed by their question (the newest revision's title), one query for the
-    page whatever its length."""
+    """Articles listed by their question (the newest submitted revision's title), one query
+    for the page whatever its length."""
 
     list_display = ["question", "topic", "state", "reviewed", "review_due"]
     list_display_links = ["question"]
@@ -90,7 +91,6 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_select_related = ["topic"]
     list_per_page = 50
     empty_value_display = "—"
-    filter_horizontal = ["authors"]
     readonly_fields = [
         "published_revision",
         "review_status",
@@ -98,16 +98,30 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "last_reviewed_at",
         "next_review_due",
         "reviewed_by_names",
+        # Public facts the editorial services write with each transition.
+        "approved_by_override",
+        "override_reason",
+        "literature_current_through",
+        "cited_retraction_on",
+        "re_check",
+        "last_notice_at",
         "created_at",
     ]
     exclude = ["reviewed_by"]
     inlines = [RevisionInline, RelatedQuestionInline]
 
     def get_queryset(self, request):
-        newest_title = (
-            Revision.objects.filter(article=OuterRef("pk")).order_by("-number").values("title")
+        # The newest submitted revision's question: a draft's working title is the
+        # author's until they submit it (reviewers may read this list). An article never
+        # submitted shows its draft's.
+        revisions = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+        submitted = revisions.filter(locked_at__isnull=False).values("title")[:1]
+        newest = revisions.values("title")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(question=Coalesce(Subquery(submitted), Subquery(newest)))
         )
-        return super().get_queryset(request).annotate(question=Subquery(newest_title[:1]))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)

@@ -2,6 +2,7 @@
 classes (``articles`` knows nothing of the workflow): with the audit trail and the outbox,
 and scoped for reviewers to what their assignments pin."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, Subquery
@@ -114,6 +115,7 @@ class ArticleWithAuditTrailAdmin(
                 .distinct()
                 .order_by("last_name", "first_name", "username")
             )
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "authors":
             field.label_from_instance = author_label

@@ -36,14 +36,27 @@ def row_of(page, article):
 
 
 def test_the_article_list_shows_the_question_not_the_slug(client, chair, article, draft):
-    RevisionFactory(article=article, number=2, title="Is the newer question shown?")
+    draft.title = "Is the question shown?"
+    draft.save()
     client.force_login(chair)
 
-    page = client.get(reverse(ARTICLES))
+    row = row_of(client.get(reverse(ARTICLES)), article)
 
-    row = row_of(page, article)
-    assert "Is the newer question shown?" in row
+    assert "Is the question shown?" in row
     assert article.slug not in row
+
+
+def test_the_article_list_shows_the_submitted_question_not_a_newer_draft(
+    client, chair, accepted, author
+):
+    """A reviewer reads this list: the author's next draft's working title is not theirs."""
+    article = accepted.submission.article
+    RevisionFactory(article=article, number=2, title="A secret working title?")
+    for user in (accepted.reviewer.user, chair):
+        client.force_login(user)
+        row = row_of(client.get(reverse(ARTICLES)), article)
+        assert accepted.submission.revision.title in row
+        assert "A secret working title?" not in row
 
 
 @pytest.mark.parametrize(
