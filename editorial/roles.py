@@ -10,11 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
 CHAIR_GROUP = "Board chair"
+# Members of this group are authors: the workspace admits them, articles may name them.
+AUTHORS_GROUP = "Authors"
 # The one test of "is this person the chair": permissions and chair emails both use it.
 CHAIR_PERMISSION = "editorial.assign_reviewers"
 
 ROLE_PERMISSIONS = {
-    "Authors": [
+    AUTHORS_GROUP: [
         "articles.view_topic",
     ],
     "Reviewers": [

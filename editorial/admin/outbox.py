@@ -1,6 +1,10 @@
 """The outbox: every notification, read-only."""
 
 from django.contrib import admin
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from editorial.admin._common import LargeTableAdminMixin, ReadOnlyAdminMixin
 from editorial.models import Notification
@@ -35,20 +39,15 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     """Every email, reminder and escalation as the outbox recorded it: read-only, like the
     audit log. The chair reads it to see who was told what, and whether it went out."""
 
-    list_display = [
-        "created_at",
-        "kind",
-        "to_email",
-        "subject",
-        "article",
-        "sent",
-        "failed",
-        "attempts",
-    ]
+    list_display = ["when", "subject_line", "to_email", "kind", "state"]
+    list_display_links = ["when", "subject_line"]
+    # A page a person can scan; the body is on each email's own page.
+    list_per_page = 25
     # No date_hierarchy: its links come from DISTINCT over every row (a million here).
     list_filter = ["kind", SentFilter, ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["to_email", "subject"]
-    list_select_related = ["article"]
+    search_fields = ["to_email", "subject", "article__slug"]
+    search_help_text = "Recipient, subject or article slug"
+    list_select_related = False
     fields = [
         "kind",
         "to_email",
@@ -70,10 +69,24 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     ]
     readonly_fields = fields
 
-    @admin.display(description="sent", boolean=True, ordering="sent_at")
-    def sent(self, obj):
-        return obj.sent_at is not None
+    @admin.display(description="created", ordering="created_at")
+    def when(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "j M Y, H:i")
 
-    @admin.display(description="failed", ordering="failed_at")
-    def failed(self, obj):
-        return obj.last_error if obj.failed_at else ""
+    @admin.display(description="subject", ordering="subject")
+    def subject_line(self, obj):
+        return truncatechars(obj.subject, 80)
+
+    @admin.display(description="state", ordering="sent_at")
+    def state(self, obj):
+        """Sent, failed (given up), superseded (never sent) or queued, with the attempts."""
+        if obj.sent_at:
+            label, css = "Sent", "approved"
+        elif obj.failed_at:
+            label, css = "Failed", "rejected"
+        elif obj.superseded:
+            label, css = "Superseded", "muted"
+        else:
+            label, css = "Queued", "submitted"
+        tries = f" after {obj.attempts} attempts" if obj.failed_at and obj.attempts else ""
+        return format_html('<span class="badge badge--{}">{}</span>{}', css, label, tries)
