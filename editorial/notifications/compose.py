@@ -116,15 +116,35 @@ def _queue_to_reviewer(*, entry, assignment, subject, message, link):
 
 
 def queue_reviewer_invitation(*, entry, assignment):
-    """Invite a board member to review, with the day their answer is due."""
-    return _queue_to_reviewer(
-        entry=entry,
+    """Invite a board member to review, with the day their answer is due and the chair's
+    note (``assignment.invitation_message``), if any."""
+    user = assignment.reviewer.user
+    if not user.email:
+        return []
+    submission = assignment.submission
+    link = absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk]))
+    row = render_notification(
+        template="invitation",
+        context={
+            "entry": entry,
+            "submission": submission,
+            "title": submission.revision.title,
+            "user": user,
+            "assignment": assignment,
+            "respond_by": date_format(assignment.response_due, "F j, Y"),
+            "link": link,
+        },
+        kind=NotificationKind.EVENT,
+        dedupe_key=f"event:{entry.pk}:user:{user.pk}",
+        recipient=user,
+        to_email=user.email,
+        subject=f"Invitation to review: {short(submission.revision.title)}",
+        link=link,
+        article=submission.article,
+        submission=submission,
         assignment=assignment,
-        subject="Invitation to review: {title}",
-        message="You are invited to review this article. Please accept or decline by "
-        f"{date_format(assignment.response_due, 'F j, Y')}.",
-        link=absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk])),
     )
+    return notifications_queue([row])
 
 
 def queue_chair_event(*, entry, submission, subject, message):
