@@ -73,9 +73,11 @@ def queue_re_review(*, entry, submission):
     return notifications_queue(rows)
 
 
-def _board_notification(*, entry, submission, user, subject, message, link, assignment=None):
+def _board_notification(
+    *, entry, submission, user, subject, message, link, assignment=None, template="board_event"
+):
     return render_notification(
-        template="board_event",
+        template=template,
         context={
             "entry": entry,
             "submission": submission,
@@ -83,6 +85,7 @@ def _board_notification(*, entry, submission, user, subject, message, link, assi
             "user": user,
             "message": message,
             "link": link,
+            "assignment": assignment,
         },
         kind=NotificationKind.EVENT,
         dedupe_key=f"event:{entry.pk}:user:{user.pk}",
@@ -96,7 +99,7 @@ def _board_notification(*, entry, submission, user, subject, message, link, assi
     )
 
 
-def _queue_to_reviewer(*, entry, assignment, subject, message, link):
+def _queue_to_reviewer(*, entry, assignment, subject, message, link, template="board_event"):
     user = assignment.reviewer.user
     if not user.email:
         return []
@@ -110,6 +113,7 @@ def _queue_to_reviewer(*, entry, assignment, subject, message, link):
                 message=message,
                 link=link,
                 assignment=assignment,
+                template=template,
             )
         ]
     )
@@ -118,33 +122,15 @@ def _queue_to_reviewer(*, entry, assignment, subject, message, link):
 def queue_reviewer_invitation(*, entry, assignment):
     """Invite a board member to review, with the day their answer is due and the chair's
     note (``assignment.invitation_message``), if any."""
-    user = assignment.reviewer.user
-    if not user.email:
-        return []
-    submission = assignment.submission
-    link = absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk]))
-    row = render_notification(
-        template="invitation",
-        context={
-            "entry": entry,
-            "submission": submission,
-            "title": submission.revision.title,
-            "user": user,
-            "assignment": assignment,
-            "respond_by": date_format(assignment.response_due, "F j, Y"),
-            "link": link,
-        },
-        kind=NotificationKind.EVENT,
-        dedupe_key=f"event:{entry.pk}:user:{user.pk}",
-        recipient=user,
-        to_email=user.email,
-        subject=f"Invitation to review: {short(submission.revision.title)}",
-        link=link,
-        article=submission.article,
-        submission=submission,
+    return _queue_to_reviewer(
+        entry=entry,
         assignment=assignment,
+        subject="Invitation to review: {title}",
+        message="You are invited to review this article. Please accept or decline by "
+        f"{date_format(assignment.response_due, 'F j, Y')}.",
+        link=absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk])),
+        template="invitation",
     )
-    return notifications_queue([row])
 
 
 def queue_chair_event(*, entry, submission, subject, message):
