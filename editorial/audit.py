@@ -168,7 +168,7 @@ def describe(entry):
     )
     labels = _STATE_LABELS.get(entry.target_type, {})
     state_change = ""
-    if entry.to_state:
+    if entry.to_state and entry.to_state != entry.from_state:
         before = labels.get(entry.from_state, entry.from_state) if entry.from_state else "New"
         state_change = f"{before} → {labels.get(entry.to_state, entry.to_state)}"
     page = _TARGET_PAGES.get(entry.target_type)

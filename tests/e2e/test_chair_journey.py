@@ -110,5 +110,7 @@ def test_the_chair_assigns_and_overrides_from_the_board(
         trail.inner_text()
     )
     assert "Audit chain verified at" in page.locator(".chain-status").inner_text()
+    page.get_by_text("emails (newest first): show").click()
+    assert_fits_and_accessible(page, "submission page", width)
     shoot(page, "submission", width)
     context.close()
