@@ -58,45 +58,91 @@ class ActionInfo:
     comment_to_authors: bool = False
     # The event changes what readers are shown (publication, re-review).
     public: bool = False
+    # The entry as a sentence for the audit trail: ``{actor}`` (who acted), ``{reviewer}``
+    # (the assignment's reviewer) and ``{revision}`` (its number) are filled in.
+    sentence: str = "{actor}: {label}"
 
 
 A = AuditAction
 ACTIONS = {
-    A.SUBMISSION_SUBMIT: ActionInfo(author_subject="Submitted for review: {title}"),
-    A.SUBMISSION_RESUBMIT: ActionInfo(author_subject="Resubmitted for review: {title}"),
-    A.SUBMISSION_START_REVIEW: ActionInfo(author_subject="Review started: {title}"),
+    A.SUBMISSION_SUBMIT: ActionInfo(
+        author_subject="Submitted for review: {title}",
+        sentence="{actor} submitted revision {revision} for review",
+    ),
+    A.SUBMISSION_RESUBMIT: ActionInfo(
+        author_subject="Resubmitted for review: {title}",
+        sentence="{actor} resubmitted the article as revision {revision}",
+    ),
+    A.SUBMISSION_START_REVIEW: ActionInfo(
+        author_subject="Review started: {title}",
+        sentence="{actor} started the review of revision {revision}",
+    ),
     A.SUBMISSION_REQUEST_CHANGES: ActionInfo(
-        author_subject="Changes requested: {title}", comment_to_authors=True
+        author_subject="Changes requested: {title}",
+        comment_to_authors=True,
+        sentence="{actor} asked the authors to change revision {revision}",
     ),
-    A.SUBMISSION_APPROVE: ActionInfo(author_subject="Approved and published: {title}", public=True),
+    A.SUBMISSION_APPROVE: ActionInfo(
+        author_subject="Approved and published: {title}",
+        public=True,
+        sentence="The board approved revision {revision} and it was published",
+    ),
     A.SUBMISSION_REJECT: ActionInfo(
-        author_subject="Not approved: {title}", comment_to_authors=True
+        author_subject="Not approved: {title}",
+        comment_to_authors=True,
+        sentence="{actor} rejected revision {revision}",
     ),
-    A.SUBMISSION_WITHDRAW: ActionInfo(author_subject="Withdrawn from review: {title}"),
+    A.SUBMISSION_WITHDRAW: ActionInfo(
+        author_subject="Withdrawn from review: {title}",
+        sentence="{actor} withdrew revision {revision} from review",
+    ),
     A.SUBMISSION_OVERRIDE_APPROVE: ActionInfo(
-        author_subject="Approved and published: {title}", public=True
+        author_subject="Approved and published: {title}",
+        public=True,
+        sentence="The chair, {actor}, overrode the board and approved revision {revision}",
     ),
     A.SUBMISSION_OVERRIDE_REJECT: ActionInfo(
-        author_subject="Not approved: {title}", comment_to_authors=True
+        author_subject="Not approved: {title}",
+        comment_to_authors=True,
+        sentence="The chair, {actor}, overrode the board and rejected revision {revision}",
     ),
-    A.SUBMISSION_OPEN_RE_REVIEW: ActionInfo(public=True),
-    A.ASSIGNMENT_INVITE: ActionInfo(),
-    A.ASSIGNMENT_ACCEPT: ActionInfo(),
-    A.ASSIGNMENT_DECLINE: ActionInfo(),
-    A.ASSIGNMENT_WITHDRAW: ActionInfo(),
-    A.ASSIGNMENT_SET_DUE_DATES: ActionInfo(),
-    A.ASSIGNMENT_ESCALATE: ActionInfo(),
-    A.DECISION_APPROVE: ActionInfo(),
-    A.DECISION_REQUEST_CHANGES: ActionInfo(),
-    A.DECISION_REJECT: ActionInfo(),
-    A.CONFLICT_DECLARE: ActionInfo(),
-    A.CONFLICT_REVOKE: ActionInfo(),
-    A.POLICY_UPDATE: ActionInfo(),
-    A.FEEDBACK_MARK_VALID: ActionInfo(),
-    A.SIGNATURE_FAILED: ActionInfo(),
-    A.SIGNATURE_LOCKED: ActionInfo(),
-    A.NOTICE_ISSUE: ActionInfo(public=True),
-    A.RETRACTION_RE_REVIEW: ActionInfo(public=True),
+    A.SUBMISSION_OPEN_RE_REVIEW: ActionInfo(
+        public=True, sentence="{actor} opened a re-review of revision {revision}"
+    ),
+    A.ASSIGNMENT_INVITE: ActionInfo(
+        sentence="{actor} invited {reviewer} to review revision {revision}"
+    ),
+    A.ASSIGNMENT_ACCEPT: ActionInfo(
+        sentence="{reviewer} accepted the invitation to review revision {revision}"
+    ),
+    A.ASSIGNMENT_DECLINE: ActionInfo(sentence="{reviewer} declined to review revision {revision}"),
+    A.ASSIGNMENT_WITHDRAW: ActionInfo(
+        sentence="{actor} withdrew the review of revision {revision} from {reviewer}"
+    ),
+    A.ASSIGNMENT_SET_DUE_DATES: ActionInfo(
+        sentence="{actor} changed the due dates of {reviewer}'s review"
+    ),
+    A.ASSIGNMENT_ESCALATE: ActionInfo(
+        sentence="{reviewer}'s overdue review of revision {revision} was escalated to the chair"
+    ),
+    A.DECISION_APPROVE: ActionInfo(sentence="{reviewer} approved revision {revision}"),
+    A.DECISION_REQUEST_CHANGES: ActionInfo(
+        sentence="{reviewer} requested changes to revision {revision}"
+    ),
+    A.DECISION_REJECT: ActionInfo(sentence="{reviewer} recommended rejecting revision {revision}"),
+    A.CONFLICT_DECLARE: ActionInfo(sentence="{actor} declared a conflict of interest"),
+    A.CONFLICT_REVOKE: ActionInfo(sentence="{actor} revoked a conflict of interest"),
+    A.POLICY_UPDATE: ActionInfo(sentence="{actor} changed the editorial policy"),
+    A.FEEDBACK_MARK_VALID: ActionInfo(sentence="{actor} found a reader's error report valid"),
+    A.SIGNATURE_FAILED: ActionInfo(sentence="A signing attempt by {actor} failed: wrong password"),
+    A.SIGNATURE_LOCKED: ActionInfo(
+        sentence="Signing was locked for {actor} after repeated wrong passwords"
+    ),
+    A.NOTICE_ISSUE: ActionInfo(public=True, sentence="{actor} published a notice on the article"),
+    A.RETRACTION_RE_REVIEW: ActionInfo(
+        public=True,
+        sentence="A re-review of revision {revision} was opened: a cited study was retracted",
+    ),
 }
 del A
 

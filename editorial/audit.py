@@ -1,13 +1,19 @@
-"""Appending to the audit log. The one way every service records what it did."""
+"""Appending to the audit log (the one way every service records what it did), and
+reading it: entries as sentences, and a check of one article's entries against the chain."""
 
+import datetime
 import json
+from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from articles.models import FeedbackStatus
 from editorial.actions import AuditAction
-from editorial.models import GENESIS_HASH, AuditEntry
+from editorial.actions import info as action_info
+from editorial.models import GENESIS_HASH, AssignmentState, AuditEntry, SubmissionState
 from editorial.webhooks import outbox as webhook_outbox
 
 # An arbitrary constant naming the advisory lock that serializes appends to the chain.
@@ -111,3 +117,122 @@ def verify_chain(*, chunk_size=2000, progress=None):
             if progress and checked % chunk_size == 0:
                 progress(checked)
     return checked, None
+
+
+# --- Reading the log: entries as sentences, and a check of an article's entries -------
+
+# The admin page of an entry's target, by ``target_type``.
+_TARGET_PAGES = {
+    "editorial.submission": "admin:editorial_submission_change",
+    "editorial.assignment": "admin:editorial_assignment_change",
+    "articles.feedback": "admin:articles_feedback_change",
+    "reviewers.conflictofinterest": "admin:reviewers_conflictofinterest_change",
+    "editorial.editorialpolicy": "admin:editorial_editorialpolicy_change",
+}
+
+
+# The words for an entry's ``from_state`` and ``to_state``, by ``target_type``.
+_STATE_LABELS = {
+    "editorial.submission": dict(SubmissionState.choices),
+    "editorial.assignment": dict(AssignmentState.choices),
+    "articles.feedback": dict(FeedbackStatus.choices),
+}
+
+
+def actor_name(entry):
+    """Who acted, as people call them: the board member's display name, else the user's
+    full name, else what the entry recorded ("system" for the sweeps)."""
+    actor = entry.actor
+    if actor is None:
+        return "The system" if entry.actor_label == "system" else entry.actor_label
+    member = getattr(actor, "board_member", None)
+    if member is not None:
+        return member.display_name
+    return actor.get_full_name() or entry.actor_label
+
+
+def describe(entry):
+    """``entry`` in words: ``sentence`` (from the action's metadata), ``state_change``
+    ("Submitted → Under review", or ""), and ``url``, the admin page of its target (or "")."""
+    info = action_info(entry.action)
+    reviewer = (entry.data.get("reviewer") or {}).get("name") or "the reviewer"
+    revision = entry.data.get("revision")
+    template = info.sentence
+    if revision is None:
+        template = template.replace("revision {revision}", "the submission")
+    sentence = template.format(
+        actor=actor_name(entry),
+        reviewer=reviewer,
+        revision=revision,
+        label=AuditAction(entry.action).label,
+    )
+    labels = _STATE_LABELS.get(entry.target_type, {})
+    state_change = ""
+    if entry.to_state and entry.to_state != entry.from_state:
+        before = labels.get(entry.from_state, entry.from_state) if entry.from_state else "New"
+        state_change = f"{before} → {labels.get(entry.to_state, entry.to_state)}"
+    page = _TARGET_PAGES.get(entry.target_type)
+    try:
+        url = reverse(page, args=[entry.target_id]) if page else ""
+    except NoReverseMatch:
+        url = ""
+    return {
+        "sentence": sentence[:1].upper() + sentence[1:],
+        "state_change": state_change,
+        "url": url,
+    }
+
+
+@dataclass(frozen=True)
+class EntriesCheck:
+    """What ``verify_entries`` found: how many entries it checked, when, and the first
+    that does not hold (``broken_at``, with ``reason``) if any."""
+
+    checked: int
+    verified_at: datetime.datetime
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self):
+        return self.broken_at is None
+
+
+def verify_entries(entries, *, now=None):
+    """Check ``entries`` (one article's, say) against the chain without walking all of
+    it, in one query: each entry's content must match its hash, its ``prev_hash`` must be
+    the hash of the entry before it in the log, and the entry after it must point back at
+    it (so an entry rewritten with a fresh hash is caught too). ``verify_chain`` walks the
+    whole log; this is the part of that walk that concerns these entries."""
+    now = now or timezone.now()
+    entries = sorted(entries, key=lambda entry: entry.sequence)
+    neighbours = set()
+    for entry in entries:
+        neighbours.update((entry.sequence - 1, entry.sequence + 1))
+    rows = (
+        {
+            sequence: (entry_hash, prev_hash)
+            for sequence, entry_hash, prev_hash in AuditEntry.objects.filter(
+                sequence__in=neighbours
+            ).values_list("sequence", "hash", "prev_hash")
+        }
+        if entries
+        else {}
+    )
+    for entry in entries:
+        problem = None
+        if entry.compute_hash() != entry.hash:
+            problem = "its content does not match its hash"
+        elif entry.sequence == 1 and entry.prev_hash != GENESIS_HASH:
+            problem = "the first entry does not start the chain"
+        elif entry.sequence > 1 and entry.sequence - 1 not in rows:
+            problem = f"the entry before it (#{entry.sequence - 1}) is missing"
+        elif entry.sequence > 1 and rows[entry.sequence - 1][0] != entry.prev_hash:
+            problem = "it does not link to the entry before it"
+        elif entry.sequence + 1 in rows and rows[entry.sequence + 1][1] != entry.hash:
+            problem = "the entry after it does not link back to it"
+        if problem:
+            return EntriesCheck(
+                checked=len(entries), verified_at=now, broken_at=entry.sequence, reason=problem
+            )
+    return EntriesCheck(checked=len(entries), verified_at=now)

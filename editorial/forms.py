@@ -2,6 +2,7 @@
 check the rules (and the forms repeat the messages a person is most likely to need)."""
 
 from django import forms
+from django.utils import timezone
 
 from articles.models import Revision
 from articles.text import MultiLineField
@@ -114,14 +115,44 @@ class RequiredReasonForm(forms.Form):
 
 
 class OverrideForm(RequiredReasonForm):
-    outcome = forms.ChoiceField(choices=OVERRIDE_CHOICES)
+    """The first step of an override: what and why. Nothing is chosen for the chair; the
+    confirmation page (``OverrideConfirmForm``) is where it is signed."""
+
+    outcome = forms.ChoiceField(
+        choices=OVERRIDE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Outcome",
+        error_messages={"required": "Choose whether the override approves or rejects."},
+    )
     literature_current_through = literature_date()
+
+
+class OverrideConfirmForm(OverrideForm):
     password = signature_password()
 
 
+def _not_in_the_past(day):
+    if day < timezone.localdate():
+        raise forms.ValidationError("The due date cannot be in the past.")
+
+
 class ReviewerChoiceForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=BoardMember.objects.all())
-    response_due = forms.DateField(required=False)
+    reviewer = forms.ModelChoiceField(
+        queryset=BoardMember.objects.all(),
+        error_messages={"required": "Choose a reviewer.", "invalid_choice": "Choose a reviewer."},
+    )
+    response_due = forms.DateField(
+        required=False,
+        validators=[_not_in_the_past],
+        error_messages={"invalid": "The due date is not a date: use the form YYYY-MM-DD."},
+    )
+    message = MultiLineField(
+        required=False,
+        max_length=2000,
+        error_messages={
+            "max_length": "The invitation message is too long: 2,000 characters at most."
+        },
+    )
 
 
 class ConfirmRejectForm(forms.Form):

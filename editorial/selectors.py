@@ -21,6 +21,7 @@ from articles.diffs import compare_revisions, has_changes
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
 from articles.retractions import retracted_citations
+from editorial.audit import describe
 from editorial.eligibility import why_ineligible
 from editorial.insights.aggregates import Percentiles, days, elapsed
 from editorial.models import (
@@ -102,12 +103,18 @@ def revisions_visible_to(user, queryset):
 
 def article_audit_trail(article_id, *, limit=200):
     """An article's audit entries, newest first, each signed decision with its
-    ``signature`` (one more query)."""
-    entries = list(AuditEntry.objects.filter(article_id=article_id).order_by("-sequence")[:limit])
+    ``signature`` (one more query), and each in words (``described``: see
+    ``audit.describe``)."""
+    entries = list(
+        AuditEntry.objects.filter(article_id=article_id)
+        .select_related("actor__board_member")
+        .order_by("-sequence")[:limit]
+    )
     ids = {entry.data.get("signature") for entry in entries} - {None}
     signatures = Signature.objects.select_related("revision").in_bulk(ids) if ids else {}
     for entry in entries:
         entry.signature = signatures.get(entry.data.get("signature"))
+        entry.described = describe(entry)
     return entries
 
 
@@ -229,6 +236,8 @@ class BoardItem:
 
     submission: Submission
     open_assignments: list = field(default_factory=list)
+    # Every assignment but the withdrawn: invited, accepted, declined and completed ones.
+    assignments: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     approvals: int = 0
     needed: int = 0
@@ -371,11 +380,11 @@ def board_overview(*, limit=100):
             "article__authors",
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.open()
+                queryset=Assignment.objects.exclude(state=AssignmentState.WITHDRAWN)
                 .with_due()
                 .select_related("reviewer")
-                .order_by("due_on", "pk"),
-                to_attr="open_assignments",
+                .order_by("invited_at", "pk"),
+                to_attr="board_assignments",
             ),
             Prefetch(
                 "decisions",
@@ -392,9 +401,16 @@ def board_overview(*, limit=100):
     items = []
     for submission in submissions:
         approvals = sum(1 for d in submission.all_decisions if d.outcome == DecisionOutcome.APPROVE)
+        decision_of = {d.assignment_id: d for d in submission.all_decisions}
+        for assignment in submission.board_assignments:
+            assignment.board_decision = decision_of.get(assignment.pk)
+        submission.open_assignments = [
+            a for a in submission.board_assignments if a.state in ASSIGNMENT_OPEN_STATES
+        ]
         item = BoardItem(
             submission=submission,
             open_assignments=submission.open_assignments,
+            assignments=submission.board_assignments,
             decisions=submission.all_decisions,
             approvals=approvals,
             needed=max(0, quorum - approvals - len(submission.open_assignments)),

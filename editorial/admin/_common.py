@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 
 from editorial import selectors
+from editorial.audit import verify_entries
 
 NOTIFICATIONS_SHOWN = 50
 # Below this many rows (by the planner's estimate) a changelist counts exactly.
@@ -19,9 +20,14 @@ ESTIMATE_ABOVE = 20_000
 
 
 def render_audit_trail(article_id):
-    """The article's audit trail, newest first, as HTML for a read-only admin field."""
+    """The article's audit trail, newest first, as HTML for a read-only admin field, under
+    a line saying whether its entries hold in the hash chain (``audit.verify_entries``:
+    one query, not a walk of the whole log)."""
     entries = selectors.article_audit_trail(article_id)
-    return render_to_string("admin/editorial/_audit_trail.html", {"entries": entries})
+    return render_to_string(
+        "admin/editorial/_audit_trail.html",
+        {"entries": entries, "chain": verify_entries(entries)},
+    )
 
 
 def render_notifications(*, changelist_filter, **about):

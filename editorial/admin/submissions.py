@@ -4,7 +4,7 @@ off this admin's URLs (the views are in ``editorial.views``)."""
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import path
-from django_fsm import has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
 from editorial import selectors
 from editorial.admin._common import (
@@ -15,7 +15,9 @@ from editorial.admin._common import (
     render_audit_trail,
     render_notifications,
 )
+from editorial.forms import OverrideForm
 from editorial.models import DecisionOutcome, Submission
+from editorial.roles import is_chair
 from editorial.views import actions, board
 
 
@@ -40,8 +42,8 @@ class SubmissionAdmin(
         "submitted_at",
         "decided_at",
         "assignments_summary",
-        "notifications",
         "audit_trail",
+        "notifications",
     ]
     fields = readonly_fields
     change_form_template = "admin/editorial/submission/change_form.html"
@@ -78,6 +80,9 @@ class SubmissionAdmin(
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["transition_buttons"] = self._transition_buttons(request, obj)
+            # Approving or rejecting against the board: a reason, then a confirmation page.
+            context["can_override"] = is_chair(request.user) and can_proceed(obj.approve)
+            context["override_choices"] = OverrideForm.base_fields["outcome"].choices
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @staticmethod

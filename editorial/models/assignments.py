@@ -81,6 +81,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     )
     invited_at = models.DateTimeField(default=timezone.now)
     response_due = models.DateField(help_text="The reviewer accepts or declines by this day.")
+    invitation_message = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="The chair's note to the reviewer, sent with the invitation.",
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     review_due = models.DateField(
         null=True, blank=True, help_text="Set on acceptance from the editorial policy."

@@ -73,9 +73,11 @@ def queue_re_review(*, entry, submission):
     return notifications_queue(rows)
 
 
-def _board_notification(*, entry, submission, user, subject, message, link, assignment=None):
+def _board_notification(
+    *, entry, submission, user, subject, message, link, assignment=None, template="board_event"
+):
     return render_notification(
-        template="board_event",
+        template=template,
         context={
             "entry": entry,
             "submission": submission,
@@ -83,6 +85,7 @@ def _board_notification(*, entry, submission, user, subject, message, link, assi
             "user": user,
             "message": message,
             "link": link,
+            "assignment": assignment,
         },
         kind=NotificationKind.EVENT,
         dedupe_key=f"event:{entry.pk}:user:{user.pk}",
@@ -96,7 +99,7 @@ def _board_notification(*, entry, submission, user, subject, message, link, assi
     )
 
 
-def _queue_to_reviewer(*, entry, assignment, subject, message, link):
+def _queue_to_reviewer(*, entry, assignment, subject, message, link, template="board_event"):
     user = assignment.reviewer.user
     if not user.email:
         return []
@@ -110,13 +113,15 @@ def _queue_to_reviewer(*, entry, assignment, subject, message, link):
                 message=message,
                 link=link,
                 assignment=assignment,
+                template=template,
             )
         ]
     )
 
 
 def queue_reviewer_invitation(*, entry, assignment):
-    """Invite a board member to review, with the day their answer is due."""
+    """Invite a board member to review, with the day their answer is due and the chair's
+    note (``assignment.invitation_message``), if any."""
     return _queue_to_reviewer(
         entry=entry,
         assignment=assignment,
@@ -124,6 +129,7 @@ def queue_reviewer_invitation(*, entry, assignment):
         message="You are invited to review this article. Please accept or decline by "
         f"{date_format(assignment.response_due, 'F j, Y')}.",
         link=absolute_url(reverse("admin:editorial_assignment_review", args=[assignment.pk])),
+        template="invitation",
     )
 
 

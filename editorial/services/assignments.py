@@ -16,6 +16,8 @@ from editorial.services import _core
 from editorial.services.submissions import _do_start_review
 from reviewers.models import BoardMember, ConflictOfInterest
 
+MESSAGE_MAX_LENGTH = Assignment._meta.get_field("invitation_message").max_length
+
 
 def covering_conflicts(member, article):
     """The article's author ids, and ``member``'s declarations that cover the article."""
@@ -47,16 +49,22 @@ def _require_chair(actor, what):
         raise NotPermitted(f"Only the board chair can {what}.")
 
 
-def assignment_create(*, submission, reviewer, actor, response_due=None, reason=""):
+def assignment_create(*, submission, reviewer, actor, response_due=None, reason="", message=""):
     """Invite the board member ``reviewer`` to review ``submission``. Refuses (with a
     ``ReviewerNotEligible`` error, writing nothing) an author of the article, an inactive
     member, one with a conflict declared on its topic, an author or the article, one
     already assigned, and one at capacity. The response is due in the policy's days unless
-    ``response_due`` is given. Side effects: audit entry ``assignment.invite``; the
-    reviewer's invitation in the outbox."""
+    ``response_due`` is given. ``message`` is the chair's note to the reviewer: stored on
+    the assignment and sent in the invitation. Side effects: audit entry
+    ``assignment.invite``; the reviewer's invitation in the outbox."""
     _require_chair(actor, "assign reviewers")
     if response_due is not None and response_due < timezone.localdate():
         raise InvalidInput("The response due date cannot be in the past.")
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise InvalidInput(
+            f"The invitation message is too long: {MESSAGE_MAX_LENGTH:,} characters at most."
+        )
     with _core.atomic():
         locked = _core.lock(submission)
         return _do_create(
@@ -65,10 +73,11 @@ def assignment_create(*, submission, reviewer, actor, response_due=None, reason=
             actor=actor,
             response_due=response_due,
             reason=reason,
+            message=message,
         )
 
 
-def _do_create(*, submission, reviewer, actor, response_due, reason):
+def _do_create(*, submission, reviewer, actor, response_due, reason, message=""):
     """``assignment_create`` for a caller holding the submission's lock (reassignment)."""
     _core.require_transaction()
     _core.require_reviewable(submission, "assign reviewers")
@@ -80,6 +89,7 @@ def _do_create(*, submission, reviewer, actor, response_due, reason):
         submission=submission,
         reviewer=member,
         invited_by=actor,
+        invitation_message=message,
         response_due=response_due
         or timezone.localdate() + datetime.timedelta(days=policy.invitation_response_days),
     )

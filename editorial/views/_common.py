@@ -10,14 +10,19 @@ from editorial.errors import NotPermitted, WorkflowError
 from editorial.roles import is_chair
 
 
-def redirect_next(request, default):
-    """Back to the safe ``next`` the button carried, else to ``default``."""
+def safe_next(request):
+    """The ``next`` URL the button carried if it stays on this site, else ``""``."""
     target = request.GET.get("next") or request.POST.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
+        return target
+    return ""
+
+
+def redirect_next(request, default):
+    """Back to the safe ``next`` the button carried, else to ``default``."""
+    return HttpResponseRedirect(safe_next(request) or default)
 
 
 def run(request, service, success, **kwargs):

@@ -13,22 +13,12 @@ from articles.models import Feedback
 from editorial import selectors, services
 from editorial.errors import WorkflowError
 from editorial.forms import ReasonForm
-from editorial.models import DecisionOutcome
 from editorial.views._common import run, valid_form
 
-
-def _override(outcome):
-    def override(*, submission, actor, password, comment=""):
-        return services.submission_override(
-            submission=submission, actor=actor, outcome=outcome, reason=comment, password=password
-        )
-
-    return override
-
-
 # Buttons on a submission's page: name → (label, service, needs a comment, fsm transition
-# whose permission shows the button). Approving or rejecting from here is an override.
-# The buttons in SIGNED are decisions: they carry the chair's re-entered password.
+# whose permission shows the button). The buttons in SIGNED are decisions: they carry the
+# chair's re-entered password. Approving or rejecting against the board is an override,
+# which is not a one-click button: it goes through ``board.override_view``'s confirmation.
 TRANSITION_BUTTONS = {
     "start_review": ("Start review", services.submission_start_review, False, "start_review"),
     "request_changes": (
@@ -36,18 +26,6 @@ TRANSITION_BUTTONS = {
         services.submission_request_changes,
         True,
         "request_changes",
-    ),
-    "approve": (
-        "Approve (override: reason required)",
-        _override(DecisionOutcome.APPROVE),
-        True,
-        "approve",
-    ),
-    "reject": (
-        "Reject (override: reason required)",
-        _override(DecisionOutcome.REJECT),
-        True,
-        "reject",
     ),
     "confirm_reject": (
         "Confirm the reviewer's rejection",
@@ -57,7 +35,7 @@ TRANSITION_BUTTONS = {
     ),
     "withdraw": ("Withdraw", services.submission_withdraw, False, "withdraw"),
 }
-SIGNED = frozenset({"request_changes", "approve", "reject", "confirm_reject"})
+SIGNED = frozenset({"request_changes", "confirm_reject"})
 
 
 @require_POST

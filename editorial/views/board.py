@@ -1,39 +1,69 @@
-"""The chair's board view, and the chair's buttons on it: assign a reviewer, override,
-confirm a reviewer's rejection, withdraw or reassign an assignment."""
+"""The chair's board view, and the chair's buttons on it: assign a reviewer, override (a
+reason, then a confirmation page, then the signed override), confirm a reviewer's
+rejection, withdraw or reassign an assignment."""
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from editorial import selectors, services
-from editorial.forms import ConfirmRejectForm, OverrideForm, ReasonForm, ReviewerChoiceForm
-from editorial.models import Submission
-from editorial.views._common import chair_only, redirect_next, run, valid_form
+from editorial.actions import AUTHOR_EMAIL_SUBJECTS, AuditAction
+from editorial.forms import (
+    ConfirmRejectForm,
+    OverrideConfirmForm,
+    OverrideForm,
+    ReasonForm,
+    ReviewerChoiceForm,
+)
+from editorial.models import DecisionOutcome, Submission
+from editorial.views._common import chair_only, redirect_next, run, safe_next, valid_form
 from editorial.views.review import visible_assignment
+
+
+def age_in_words(moment, today):
+    """ "submitted today", "submitted yesterday", "submitted 5 days ago"."""
+    if moment is None:
+        return "not submitted yet"
+    days = (today - timezone.localdate(moment)).days
+    if days <= 0:
+        return "submitted today"
+    if days == 1:
+        return "submitted yesterday"
+    return f"submitted {days} days ago"
 
 
 def board_view(request):
     chair_only(request)
+    overview = selectors.board_overview()
+    today = timezone.localdate()
+    for item in overview["items"]:
+        item.age = age_in_words(item.submission.submitted_at, today)
+        item.can_override = item.submission.state == "under_review"
     context = {
         **admin.site.each_context(request),
-        **selectors.board_overview(),
+        **overview,
         "title": "Board view",
         "opts": Submission._meta,
-        "today": timezone.localdate(),
+        "today": today,
         "override_choices": OverrideForm.base_fields["outcome"].choices,
     }
     return TemplateResponse(request, "admin/editorial/submission/board.html", context)
 
 
-def _back_to_board(request):
-    return redirect_next(request, reverse("admin:editorial_board"))
+def _back_to_board(request, submission=None):
+    anchor = f"#submission-{submission.pk}" if submission is not None else ""
+    return redirect_next(request, reverse("admin:editorial_board") + anchor)
 
 
 @require_POST
 def assign_view(request, pk):
+    """Invite the chosen reviewer, with the reply due date and the chair's note; a bad due
+    date or a missing reviewer is a message and changes nothing."""
     chair_only(request)
     submission = get_object_or_404(Submission, pk=pk)
     form = ReviewerChoiceForm(request.POST)
@@ -47,28 +77,94 @@ def assign_view(request, pk):
             reviewer=reviewer,
             actor=request.user,
             response_due=form.cleaned_data["response_due"],
+            message=form.cleaned_data["message"],
         )
-    return _back_to_board(request)
+    return _back_to_board(request, submission)
+
+
+def _chair_name(user):
+    member = getattr(user, "board_member", None)
+    return member.display_name if member is not None else (user.get_full_name() or user.username)
+
+
+def _override_confirmation(request, submission, form):
+    """The page that says what the override will do and what readers (or the authors)
+    will be told, worded by the same template the article page uses."""
+    outcome = form.cleaned_data["outcome"]
+    approving = [
+        decision.assignment.reviewer.public_snapshot()
+        for decision in submission.decisions.select_related("assignment__reviewer").order_by(
+            "created_at"
+        )
+        if decision.outcome == DecisionOutcome.APPROVE
+    ]
+    action = (
+        AuditAction.SUBMISSION_OVERRIDE_APPROVE
+        if outcome == DecisionOutcome.APPROVE
+        else AuditAction.SUBMISSION_OVERRIDE_REJECT
+    )
+    title = submission.revision.title
+    back = safe_next(request) or reverse("admin:editorial_board") + f"#submission-{submission.pk}"
+    context = {
+        **admin.site.each_context(request),
+        "title": "Confirm the override",
+        "opts": Submission._meta,
+        "submission": submission,
+        "form": form,
+        "approve": outcome == DecisionOutcome.APPROVE,
+        "outcome_label": dict(form.fields["outcome"].choices)[outcome],
+        "reason": form.cleaned_data["reason"],
+        "literature": form.cleaned_data["literature_current_through"] or timezone.localdate(),
+        "now": timezone.now(),
+        "chair_name": _chair_name(request.user),
+        "approving_reviewers": approving,
+        "author_subject": AUTHOR_EMAIL_SUBJECTS[action].format(title=title),
+        "cancel_url": back,
+        "next": safe_next(request),
+    }
+    return TemplateResponse(
+        request, "admin/editorial/submission/override_confirm.html", context, status=200
+    )
 
 
 @require_POST
 def override_view(request, pk):
+    """Two steps. The first POST (outcome and reason) changes nothing: it shows the
+    confirmation page. Only the POST from that page (``confirm``, with the chair's
+    password) overrides."""
     chair_only(request)
-    submission = get_object_or_404(Submission, pk=pk)
-    form = OverrideForm(request.POST)
-    if valid_form(request, form):
-        run(
+    submission = get_object_or_404(Submission.objects.select_related("revision"), pk=pk)
+    if not can_proceed(submission.approve):
+        messages.error(
             request,
-            services.submission_override,
-            "Override recorded.",
-            submission=submission,
-            actor=request.user,
-            outcome=form.cleaned_data["outcome"],
-            reason=form.cleaned_data["reason"],
-            literature_current_through=form.cleaned_data["literature_current_through"],
-            password=form.cleaned_data["password"],
+            "Only a submission under review can be overridden; this one is "
+            f"{submission.get_state_display().lower()}.",
         )
-    return _back_to_board(request)
+        return _back_to_board(request, submission)
+    chosen = OverrideForm(request.POST)
+    if not valid_form(request, chosen):
+        return _back_to_board(request, submission)
+    if "confirm" not in request.POST:
+        return _override_confirmation(request, submission, chosen)
+    form = OverrideConfirmForm(request.POST)
+    if not form.is_valid():
+        return _override_confirmation(request, submission, form)
+    done = run(
+        request,
+        services.submission_override,
+        "Override recorded: the article is approved and published."
+        if form.cleaned_data["outcome"] == DecisionOutcome.APPROVE
+        else "Override recorded: the submission is rejected.",
+        submission=submission,
+        actor=request.user,
+        outcome=form.cleaned_data["outcome"],
+        reason=form.cleaned_data["reason"],
+        literature_current_through=form.cleaned_data["literature_current_through"],
+        password=form.cleaned_data["password"],
+    )
+    if done is None:  # a refusal (a wrong password): its message on the same page
+        return _override_confirmation(request, submission, form)
+    return HttpResponseRedirect(reverse("admin:editorial_submission_change", args=[pk]))
 
 
 @require_POST
@@ -102,7 +198,7 @@ def withdraw_view(request, pk):
             actor=request.user,
             reason=form.cleaned_data["reason"],
         )
-    return _back_to_board(request)
+    return _back_to_board(request, assignment.submission)
 
 
 @require_POST
@@ -121,4 +217,4 @@ def reassign_view(request, pk):
         )
     else:
         messages.error(request, "Choose a reviewer to reassign to.")
-    return _back_to_board(request)
+    return _back_to_board(request, assignment.submission)

@@ -33,11 +33,13 @@ def test_two_reviewers_approve_through_the_admin(live_server, page, submitted, m
     sign_in(page, base, "chair")
     page.click("text=Board view")
     assert_accessible(page)
-    suggestions = page.locator(f"#needs-{submitted.pk} ol.suggestions li")
+    card = page.locator(f"#submission-{submitted.pk}")
+    suggestions = card.locator("ul.suggestions li")
     assert "Dr. Ada Reyes" in suggestions.nth(0).inner_text()
     assert "Dr. Ben Okafor" in suggestions.nth(1).inner_text()
     for name in ("Dr. Ada Reyes", "Dr. Ben Okafor"):
-        page.get_by_role("button", name=f"Assign {name} to {submitted.revision.title}").click()
+        card.get_by_label(name).check()
+        card.get_by_role("button", name="Invite to review").click()
         assert f"{name} is invited to review." in page.locator(".messagelist").inner_text()
 
     for username in ("reviewer1", "reviewer2"):
@@ -64,7 +66,7 @@ def test_two_reviewers_approve_through_the_admin(live_server, page, submitted, m
     sign_in(page, base, "chair")
     page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
     trail = page.locator(".audit-trail li")
-    assert trail.nth(0).inner_text().startswith("submission.approve")
+    assert trail.nth(0).inner_text().startswith("The board approved revision 1")
     assert trail.count() == 9
     signed = trail.nth(1).inner_text()  # the second approval, e-signed
     assert "Signed: Dr. Ben Okafor" in signed

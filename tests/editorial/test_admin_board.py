@@ -31,7 +31,7 @@ def test_the_board_lists_submissions_needing_reviewers_with_suggestions(
     response = client.get(BOARD)
     assert response.status_code == 200
     html = response.text
-    assert "Submissions needing reviewers (1)" in html
+    assert "1 needs reviewers" in html
     assert "needs 2 more reviewers" in html
     topic = submitted.article.topic.name
     first, second = html.index("Dr. Ada Reyes"), html.index("Dr. Ben Okafor")
@@ -93,8 +93,9 @@ def test_overdue_and_escalated_work_is_listed(client, chair, accepted):
     services.assignment_escalate(assignment=accepted, reason="No answer to reminders")
     client.force_login(chair)
     response = client.get(BOARD)
-    assert "1 overdue, 1 escalated" in response.text
-    assert '<strong class="overdue">Overdue</strong> since' in response.text
+    assert "1 overdue review" in response.text
+    assert '<strong class="overdue">Overdue:</strong> review was due' in response.text
+    assert "escalated <time" in response.text
 
 
 def test_a_rejection_is_confirmed_from_the_board(client, chair, accepted):
@@ -108,7 +109,8 @@ def test_a_rejection_is_confirmed_from_the_board(client, chair, accepted):
     )
     client.force_login(chair)
     page = client.get(BOARD)
-    assert "Rejections awaiting your confirmation (1)" in page.text
+    assert "1 rejection to confirm" in page.text
+    assert "recommends rejecting" in page.text
     assert "Unsupported claims." in page.text
     client.post(
         reverse("admin:editorial_submission_confirm_reject", args=[accepted.submission_id]),
@@ -132,6 +134,7 @@ def test_an_override_needs_a_reason(client, chair, accepted):
             "outcome": "approve",
             "reason": "Urgent safety update; I reviewed it.",
             "password": TEST_PASSWORD,
+            "confirm": "1",
         },
     )
 
@@ -139,13 +142,17 @@ def test_an_override_needs_a_reason(client, chair, accepted):
     assert AuditEntry.objects.filter(action="submission.override_approve").count() == 1
 
 
-def test_the_submission_page_offers_override_buttons_with_a_required_reason(
+def test_the_submission_page_offers_the_override_through_its_confirmation_not_a_button(
     client, chair, accepted
 ):
+    """Issue 10: approving from the submission page was one click that published; now the
+    page offers the same two-step override as the board view, and the old button's URL
+    is refused."""
     client.force_login(chair)
     page = client.get(reverse("admin:editorial_submission_change", args=[accepted.submission_id]))
-    assert "Approve (override: reason required)" in page.text
+    assert "Approve (override: reason required)" not in page.text
+    assert "Continue: see what readers will be told" in page.text
     url = reverse("admin:editorial_submission_transition", args=[accepted.submission_id, "approve"])
-    response = client.post(url, {"comment": ""}, follow=True)
-    assert "A written reason is required to override the board." in response.text
+    response = client.post(url, {"comment": "Because.", "password": TEST_PASSWORD})
+    assert response.status_code == 403
     assert Submission.objects.get(pk=accepted.submission_id).state == SubmissionState.UNDER_REVIEW

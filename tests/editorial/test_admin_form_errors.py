@@ -57,7 +57,7 @@ def test_a_withdrawal_with_a_reason_too_long_is_refused_and_changes_nothing(
         {"reason": TOO_LONG_REASON},
     )
 
-    assert response.url == reverse("admin:editorial_board")
+    assert response.url.startswith(reverse("admin:editorial_board"))
     assert texts(response) == ["The reason is too long: 2,000 characters at most."]
     accepted.refresh_from_db()
     assert accepted.state == AssignmentState.ACCEPTED

@@ -18,20 +18,27 @@ def test_the_chair_approves_from_the_admin_as_an_override_with_a_reason(
     client, chair, under_review
 ):
     """Issue 3: outside the board's quorum, the chair's approval is an override and needs a
-    written reason, audited as ``submission.override_approve``."""
+    written reason, audited as ``submission.override_approve``; issue 10: it goes through
+    the confirmation page, not a one-click button."""
     client.force_login(chair)
     page = client.get(reverse("admin:editorial_submission_change", args=[under_review.pk]))
     assert page.status_code == 200
-    assert b">Approve (override: reason required)</button>" in page.content
+    assert b"Continue: see what readers will be told</button>" in page.content
     assert b">Start review</button>" not in page.content, "only transitions allowed now"
+    url = reverse("admin:editorial_submission_override", args=[under_review.pk])
 
-    without_reason = client.post(transition_url(under_review, "approve"))
+    without_reason = client.post(url, {"outcome": "approve"})
     assert without_reason.status_code == 302
     assert Submission.objects.get(pk=under_review.pk).state == SubmissionState.UNDER_REVIEW
 
     response = client.post(
-        transition_url(under_review, "approve"),
-        {"comment": "Urgent correction; I checked it.", "password": TEST_PASSWORD},
+        url,
+        {
+            "outcome": "approve",
+            "reason": "Urgent correction; I checked it.",
+            "password": TEST_PASSWORD,
+            "confirm": "1",
+        },
     )
 
     assert response.status_code == 302
@@ -39,15 +46,19 @@ def test_the_chair_approves_from_the_admin_as_an_override_with_a_reason(
     assert AuditEntry.objects.filter(action="submission.override_approve").count() == 1
 
 
-def test_a_refused_transition_is_a_message_and_changes_nothing(client, chair, submitted):
+def test_a_refused_override_is_a_message_and_changes_nothing(client, chair, submitted):
     client.force_login(chair)
     before = AuditEntry.objects.count()
 
-    response = client.post(transition_url(submitted, "approve"), follow=True)
+    response = client.post(
+        reverse("admin:editorial_submission_override", args=[submitted.pk]),
+        {"outcome": "approve", "reason": "Because.", "password": TEST_PASSWORD, "confirm": "1"},
+        follow=True,
+    )
 
     assert response.status_code == 200
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("Cannot approve this submission: it is submitted." in m for m in messages)
+    assert any("Only a submission under review can be overridden" in m for m in messages)
     assert Submission.objects.get(pk=submitted.pk).state == SubmissionState.SUBMITTED
     assert AuditEntry.objects.count() == before
 
