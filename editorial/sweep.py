@@ -111,8 +111,8 @@ def run_sweep(*, now=None):
         queue_due_webhooks(now, result)
         # Invalidation rows no web process can still need (they grow with every write).
         result.page_changes_pruned = page_cache.prune()
-        result.insights_days_rolled_up = rollups.sweep_rollups(now=now)
         result.checkpoint = checkpoints.sweep_checkpoint(now=now)
+        result.insights_days_rolled_up = rollups.sweep_rollups(now=now)
     except Exception as error:
         _record(started, result, error=f"{error.__class__.__name__}: {error}")
         raise

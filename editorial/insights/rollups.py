@@ -27,8 +27,9 @@ from editorial.models import (
 
 # A row saved just before the last run but committed just after it is still seen as changed.
 CHANGE_MARGIN = datetime.timedelta(minutes=10)
-# Days never rolled up that one sweep fills in (``rollup_insights`` fills them all).
-BACKFILL_PER_SWEEP = 31
+# Days never rolled up that one sweep fills in, newest first: a year in four sweeps
+# (``rollup_insights`` fills them all at once).
+BACKFILL_PER_SWEEP = 92
 # Days rolled up in one transaction by ``roll_up_range``'s callers.
 CHUNK_DAYS = 31
 ONE_DAY = datetime.timedelta(days=1)

@@ -224,8 +224,9 @@ def test_the_first_sweep_rolls_up_today_and_fills_in_recent_days(data):
     assert rollups.sweep_rollups() == 1 + rollups.BACKFILL_PER_SWEEP
     today = timezone.localdate()
     assert InsightsDay.objects.filter(day=today).exists()
-    assert InsightsDay.objects.filter(day=today - datetime.timedelta(days=31)).exists()
-    assert not InsightsDay.objects.filter(day=today - datetime.timedelta(days=32)).exists()
+    oldest = today - datetime.timedelta(days=rollups.BACKFILL_PER_SWEEP)
+    assert InsightsDay.objects.filter(day=oldest).exists()
+    assert not InsightsDay.objects.filter(day__lt=oldest).exists()
 
 
 def test_a_reviewers_own_figures_read_the_roll_ups(data):
