@@ -62,7 +62,8 @@ def local_midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _topic_filter(topic, path):
+def topic_filter(topic, path):
+    """Rows of ``topic`` (through ``path``); every row for None."""
     return Q(**{path: topic}) if topic is not None else Q()
 
 
@@ -87,7 +88,7 @@ def _reminders_sent():
 def _responses(ranges, topic, reviewer_ids):
     rows = Assignment.objects.filter(
         _in_ranges("responded_at", ranges),
-        _topic_filter(topic, "submission__article__topic"),
+        topic_filter(topic, "submission__article__topic"),
         responded_at__isnull=False,
     )
     if reviewer_ids is not None:
@@ -104,7 +105,7 @@ def _responses(ranges, topic, reviewer_ids):
 def _decisions(ranges, topic, reviewer_ids):
     rows = Assignment.objects.filter(
         _in_ranges("completed_at", ranges),
-        _topic_filter(topic, "submission__article__topic"),
+        topic_filter(topic, "submission__article__topic"),
         state=AssignmentState.COMPLETED,
     )
     if reviewer_ids is not None:
@@ -120,7 +121,7 @@ def _approvals(ranges, topic, reviewer_ids):
     return (
         Submission.objects.filter(
             _in_ranges("decided_at", ranges),
-            _topic_filter(topic, "article__topic"),
+            topic_filter(topic, "article__topic"),
             state=SubmissionState.APPROVED,
             decided_at__isnull=False,
         )
@@ -133,7 +134,7 @@ def _triages(ranges, topic, reviewer_ids):
     return (
         Feedback.objects.filter(
             _in_ranges("triaged_at", ranges),
-            _topic_filter(topic, "article__topic"),
+            topic_filter(topic, "article__topic"),
             kind=FeedbackKind.ERROR,
             triaged_at__isnull=False,
         )
@@ -147,7 +148,7 @@ def _escalations(ranges, topic, reviewer_ids):
     return (
         Assignment.objects.filter(
             _in_ranges("escalated_at", ranges),
-            _topic_filter(topic, "submission__article__topic"),
+            topic_filter(topic, "submission__article__topic"),
             escalated_at__isnull=False,
         )
         .annotate(day=TruncDate("escalated_at"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.insights.aggregates import days, weighted_percentiles
-from editorial.insights.samples import period_samples
+from editorial.insights.samples import period_samples, topic_filter
 from editorial.models import ASSIGNMENT_OPEN_STATES, Assignment, AssignmentState, RollupMeasure
 from reviewers.models import BoardMember
 
@@ -98,10 +98,6 @@ class Insights:
         )
 
 
-def _topic_filter(period, path):
-    return Q(**{path: period.topic}) if period.topic is not None else Q()
-
-
 def _turnaround(measure, histogram):
     """A ``Turnaround`` from ``{seconds: samples}``."""
     median, p90 = weighted_percentiles(histogram, (0.5, 0.9)) or (None, None)
@@ -116,7 +112,7 @@ def _open_now(period, today, *, reviewer_ids=None):
         state=AssignmentState.ACCEPTED, review_due__lt=today
     )
     rows = Assignment.objects.filter(
-        _topic_filter(period, "submission__article__topic"), state__in=ASSIGNMENT_OPEN_STATES
+        topic_filter(period.topic, "submission__article__topic"), state__in=ASSIGNMENT_OPEN_STATES
     )
     if reviewer_ids is not None:
         rows = rows.filter(reviewer_id__in=reviewer_ids)
@@ -248,7 +244,7 @@ def re_review_horizon(period, *, today=None):
     """Published articles whose next review is past due, and due within the next 30, 60
     and 90 days (each count includes the nearer ones). Independent of the period's dates."""
     today = today or timezone.localdate()
-    articles = Article.objects.published().filter(_topic_filter(period, "topic"))
+    articles = Article.objects.published().filter(topic_filter(period.topic, "topic"))
     aggregates = {"past_due": Count("pk", filter=Q(next_review_due__lt=today))}
     for within in HORIZON_DAYS:
         aggregates[f"within_{within}"] = Count(

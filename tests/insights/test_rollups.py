@@ -6,6 +6,8 @@ sweep rolls up again what changed since its last run."""
 
 import datetime
 import io
+import random
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from articles.models import Feedback
 from editorial.insights import rollups
+from editorial.insights.aggregates import interpolated_percentile, weighted_percentiles
 from editorial.insights.periods import Period
 from editorial.insights.statistics import board_insights, reviewer_rows
 from editorial.models import (
@@ -95,6 +98,20 @@ def settle(minutes=60):
     Feedback.objects.update(updated_at=ago)
     Notification.objects.update(created_at=ago)
     InsightsDay.objects.update(computed_at=ago + datetime.timedelta(minutes=minutes // 2))
+
+
+def test_a_histogram_gives_the_percentiles_of_its_samples():
+    generator = random.Random(15)
+    for size in (1, 2, 3, 10, 101, 1000):
+        values = [generator.choice([0.5, 86400.0, 2 * 86400 + 0.25, 3.0]) for _ in range(size)]
+        values += [generator.uniform(0, 40 * 86400) for _ in range(size)]
+        histogram = Counter(values)
+        assert weighted_percentiles(histogram, (0.5, 0.9)) == [
+            interpolated_percentile(values, 0.5),
+            interpolated_percentile(values, 0.9),
+        ]
+    assert weighted_percentiles({}, (0.5,)) is None
+    assert weighted_percentiles({7.0: 0}, (0.5,)) is None
 
 
 @pytest.mark.parametrize("period", PERIODS, ids=str)
