@@ -42,12 +42,21 @@ class Feedback(models.Model):
     chair_note = models.TextField("editor's note", blank=True, max_length=4000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it was first triaged (its status first left "new"); later edits never move it.
+    triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         app_label = "articles"
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
-        indexes = [models.Index(fields=["status", "-created_at"], name="feedback_triage_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="feedback_triage_idx"),
+            models.Index(
+                fields=["triaged_at"],
+                name="feedback_triaged_at_idx",
+                condition=models.Q(triaged_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=FeedbackKind.values), name="feedback_kind_valid"
@@ -63,3 +72,13 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article.slug} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        """Stamps ``triaged_at`` the first time the status leaves "new", whoever saves it
+        (the triage service, the admin's actions, the change form)."""
+        if self.status != FeedbackStatus.NEW and self.triaged_at is None:
+            self.triaged_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "triaged_at" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "triaged_at"]
+        super().save(*args, **kwargs)

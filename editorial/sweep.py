@@ -13,6 +13,7 @@ from articles import page_cache
 from articles.models import Article
 from editorial import services
 from editorial.errors import WorkflowError
+from editorial.insights import rollups
 from editorial.models import OPEN_STATES, EditorialPolicy, SweepRun
 from editorial.notifications import outbox
 from editorial.reminders import claims, digests
@@ -35,6 +36,7 @@ class SweepResult:
     digests_claimed: int = 0
     outbox_resent: int = 0
     page_changes_pruned: int = 0
+    insights_days_rolled_up: int = 0
     checkpoint: str = ""
     queued: list = field(default_factory=list, repr=False)
     webhooks_queued: list = field(default_factory=list, repr=False)
@@ -50,6 +52,7 @@ class SweepResult:
             f"unsent notifications re-queued: {self.outbox_resent}, "
             f"webhook deliveries due: {len(self.webhooks_queued)}, "
             f"page-cache change rows pruned: {self.page_changes_pruned}, "
+            f"insights days rolled up: {self.insights_days_rolled_up}, "
             f"audit log: {self.checkpoint}"
         )
 
@@ -109,6 +112,7 @@ def run_sweep(*, now=None):
         # Invalidation rows no web process can still need (they grow with every write).
         result.page_changes_pruned = page_cache.prune()
         result.checkpoint = checkpoints.sweep_checkpoint(now=now)
+        result.insights_days_rolled_up = rollups.sweep_rollups(now=now)
     except Exception as error:
         _record(started, result, error=f"{error.__class__.__name__}: {error}")
         raise

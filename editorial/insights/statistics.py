@@ -1,30 +1,24 @@
-"""The board's figures for one period, aggregated by the database in a fixed number of
-queries (twelve) whatever the number of articles and assignments.
+"""The board's figures for one period, in a fixed number of queries (at most nine)
+whatever the number of articles and assignments.
 
 A sample belongs to the period, and to the month, in which it ended: a response to the
 day it was given, a review to the day its decision was taken, an approval to its day, a
-reader's report to the day it was triaged. Months are calendar months in the site's time
-zone. Durations are in days, median and 90th percentile interpolated as PostgreSQL's
-``percentile_cont`` does."""
+reader's report to the day it was first triaged. Months are calendar months in the site's
+time zone. The samples come as histograms of exact durations (``samples``: the daily
+roll-ups for closed days, live counts for the rest); durations are in days, median and 90th
+percentile interpolated as PostgreSQL's ``percentile_cont`` does."""
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.db.models.functions import Trim, TruncMonth
 from django.utils import timezone
 
-from articles.models import Article, Feedback, FeedbackKind, FeedbackStatus
-from editorial.insights.aggregates import Percentiles, days, elapsed
-from editorial.models import (
-    ASSIGNMENT_OPEN_STATES,
-    Assignment,
-    AssignmentState,
-    Notification,
-    NotificationKind,
-    Submission,
-    SubmissionState,
-)
+from articles.models import Article
+from editorial.insights.aggregates import days, weighted_percentiles
+from editorial.insights.samples import period_samples, topic_filter
+from editorial.models import ASSIGNMENT_OPEN_STATES, Assignment, AssignmentState, RollupMeasure
 from reviewers.models import BoardMember
 
 DECLINE_REASONS_SHOWN = 10
@@ -39,10 +33,10 @@ class Measure:
     label: str
 
 
-INVITATION_RESPONSE = Measure("response", "Invitation → response")
-ACCEPTANCE_DECISION = Measure("decision", "Acceptance → decision")
-SUBMISSION_APPROVAL = Measure("approval", "Submission → approval")
-REPORT_TRIAGE = Measure("triage", "Reader report → triage")
+INVITATION_RESPONSE = Measure(RollupMeasure.RESPONSE.value, "Invitation → response")
+ACCEPTANCE_DECISION = Measure(RollupMeasure.DECISION.value, "Acceptance → decision")
+SUBMISSION_APPROVAL = Measure(RollupMeasure.APPROVAL.value, "Submission → approval")
+REPORT_TRIAGE = Measure(RollupMeasure.TRIAGE.value, "Reader report → triage")
 MEASURES = (INVITATION_RESPONSE, ACCEPTANCE_DECISION, SUBMISSION_APPROVAL, REPORT_TRIAGE)
 
 
@@ -80,6 +74,9 @@ class Insights:
     reviewers: list = field(default_factory=list)
     decline_reasons: list = field(default_factory=list)  # (reason, count)
     horizon: dict = field(default_factory=dict)
+    # The last sweep that wrote roll-ups (a change to an earlier day made since then counts
+    # from the next sweep); None: every figure was counted live.
+    rolled_up_at: datetime.datetime | None = None
 
     @property
     def decline_rate(self):
@@ -101,220 +98,143 @@ class Insights:
         )
 
 
-def _during(name, period):
-    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
-
-
-def _stats(duration, condition=None):
-    """count, median and p90 aggregates of ``duration`` over the rows matching
-    ``condition``, keyed ``n``, ``median``, ``p90``."""
-    return {
-        "n": Count("pk", filter=condition),
-        "percentiles": Percentiles(duration, (0.5, 0.9), filter=condition),
-    }
-
-
-def _prefixed(prefix, aggregates):
-    return {f"{prefix}_{name}": value for name, value in aggregates.items()}
-
-
-def _turnaround(measure, row, prefix=""):
-    get = (lambda name: row[f"{prefix}_{name}"]) if prefix else row.__getitem__
-    median, p90 = get("percentiles") or (None, None)
-    return Turnaround(measure=measure, count=get("n"), median=days(median), p90=days(p90))
-
-
-def _topic_filter(period, path):
-    return Q(**{path: period.topic}) if period.topic is not None else Q()
-
-
-RESPONSE_TIME = elapsed("responded_at", "invited_at")
-DECISION_TIME = elapsed("completed_at", "responded_at")
-APPROVAL_TIME = elapsed("decided_at", "submitted_at")
-TRIAGE_TIME = elapsed("updated_at", "created_at")
-
-
-def _assignments(period):
-    return Assignment.objects.filter(_topic_filter(period, "submission__article__topic"))
-
-
-def _approvals(period):
-    return Submission.objects.filter(
-        _topic_filter(period, "article__topic"),
-        state=SubmissionState.APPROVED,
-        decided_at__isnull=False,
+def _turnaround(measure, histogram):
+    """A ``Turnaround`` from ``{seconds: samples}``."""
+    median, p90 = weighted_percentiles(histogram, (0.5, 0.9)) or (None, None)
+    return Turnaround(
+        measure=measure, count=sum(histogram.values()), median=days(median), p90=days(p90)
     )
 
 
-def _triaged_reports(period):
-    # A report's last change is its triage: the chair changes only its status and note.
-    return Feedback.objects.filter(
-        _topic_filter(period, "article__topic"), kind=FeedbackKind.ERROR
-    ).exclude(status=FeedbackStatus.NEW)
+def _open_now(period, today, *, reviewer_ids=None):
+    """Open assignments now, per reviewer: one query."""
+    overdue = Q(state=AssignmentState.INVITED, response_due__lt=today) | Q(
+        state=AssignmentState.ACCEPTED, review_due__lt=today
+    )
+    rows = Assignment.objects.filter(
+        topic_filter(period.topic, "submission__article__topic"), state__in=ASSIGNMENT_OPEN_STATES
+    )
+    if reviewer_ids is not None:
+        rows = rows.filter(reviewer_id__in=reviewer_ids)
+    return list(
+        rows.order_by()
+        .values("reviewer_id")
+        .annotate(
+            open_load=Count("pk"),
+            invited=Count("pk", filter=Q(state=AssignmentState.INVITED)),
+            accepted=Count("pk", filter=Q(state=AssignmentState.ACCEPTED)),
+            overdue=Count("pk", filter=overdue),
+            escalated_open=Count("pk", filter=Q(escalated_at__isnull=False)),
+        )
+    )
 
 
 def board_insights(period, *, today=None):
     """Every figure of the insights page for ``period`` (a ``periods.Period``)."""
     today = today or timezone.localdate()
     insights = Insights(period=period)
-    _headline(insights, period, today)
-    _turnarounds(insights, period)
-    _by_month(insights, period)
-    insights.reviewers = reviewer_rows(period)
-    insights.decline_reasons = _decline_reasons(period)
-    insights.reminders_for_completed = _reminders_for_completed(period)
+    rows, coverage = period_samples(period, today=today)
+    insights.rolled_up_at = coverage.last_rolled_up_at if coverage.rolled_up else None
+    open_rows = _open_now(period, today)
+    _headline(insights, rows, open_rows)
+    _turnarounds(insights, rows)
+    _by_month(insights, rows)
+    insights.reviewers = _reviewer_rows(rows, open_rows)
+    insights.decline_reasons = _decline_reasons(rows)
     insights.horizon = re_review_horizon(period, today=today)
     return insights
 
 
-def _headline(insights, period, today):
-    responded = _during("responded_at", period)
-    completed = Q(state=AssignmentState.COMPLETED) & _during("completed_at", period)
-    open_now = Q(state__in=ASSIGNMENT_OPEN_STATES)
-    overdue = Q(state=AssignmentState.INVITED, response_due__lt=today) | Q(
-        state=AssignmentState.ACCEPTED, review_due__lt=today
-    )
-    row = _assignments(period).aggregate(
-        invited=Count("pk", filter=Q(state=AssignmentState.INVITED)),
-        accepted=Count("pk", filter=Q(state=AssignmentState.ACCEPTED)),
-        overdue=Count("pk", filter=overdue),
-        escalated_open=Count("pk", filter=open_now & Q(escalated_at__isnull=False)),
-        escalations=Count("pk", filter=_during("escalated_at", period)),
-        responded=Count("pk", filter=responded),
-        declined=Count("pk", filter=responded & Q(state=AssignmentState.DECLINED)),
-        **_prefixed("response", _stats(RESPONSE_TIME, responded)),
-        **_prefixed("decision", _stats(DECISION_TIME, completed)),
-    )
+def _headline(insights, rows, open_rows):
     insights.open_by_state = {
-        "Invited, awaiting a response": row["invited"],
-        "Accepted, in review": row["accepted"],
+        "Invited, awaiting a response": sum(row["invited"] for row in open_rows),
+        "Accepted, in review": sum(row["accepted"] for row in open_rows),
     }
-    insights.overdue = row["overdue"]
-    insights.escalated_open = row["escalated_open"]
-    insights.escalations_in_period = row["escalations"]
-    insights.responded = row["responded"]
-    insights.declined = row["declined"]
-    insights.completed = row["decision_n"]
-    insights.turnarounds[INVITATION_RESPONSE.key] = _turnaround(
-        INVITATION_RESPONSE, row, "response"
-    )
-    insights.turnarounds[ACCEPTANCE_DECISION.key] = _turnaround(
-        ACCEPTANCE_DECISION, row, "decision"
-    )
+    insights.overdue = sum(row["overdue"] for row in open_rows)
+    insights.escalated_open = sum(row["escalated_open"] for row in open_rows)
+    for row in rows:
+        if row.measure == RollupMeasure.ESCALATION:
+            insights.escalations_in_period += row.samples
+        elif row.measure == RollupMeasure.RESPONSE:
+            insights.responded += row.samples
+            insights.declined += row.samples if row.declined else 0
+        elif row.measure == RollupMeasure.DECISION:
+            insights.completed += row.samples
+            insights.reminders_for_completed += row.reminders
 
 
-def _turnarounds(insights, period):
-    approvals = _approvals(period).filter(_during("decided_at", period))
-    insights.turnarounds[SUBMISSION_APPROVAL.key] = _turnaround(
-        SUBMISSION_APPROVAL, approvals.aggregate(**_stats(APPROVAL_TIME))
-    )
-    triaged = _triaged_reports(period).filter(_during("updated_at", period))
-    insights.turnarounds[REPORT_TRIAGE.key] = _turnaround(
-        REPORT_TRIAGE, triaged.aggregate(**_stats(TRIAGE_TIME))
-    )
+def _histograms(rows, key):
+    """``{key(row): {seconds: samples}}`` over the rows with a duration."""
+    histograms = defaultdict(Counter)
+    for row in rows:
+        if row.seconds is not None:
+            histograms[key(row)][row.seconds] += row.samples
+    return histograms
 
 
-def _by_month(insights, period):
-    sources = [
-        (
-            INVITATION_RESPONSE,
-            _assignments(period).filter(_during("responded_at", period)),
-            "responded_at",
-            RESPONSE_TIME,
-        ),
-        (
-            ACCEPTANCE_DECISION,
-            _assignments(period).filter(
-                _during("completed_at", period), state=AssignmentState.COMPLETED
-            ),
-            "completed_at",
-            DECISION_TIME,
-        ),
-        (
-            SUBMISSION_APPROVAL,
-            _approvals(period).filter(_during("decided_at", period)),
-            "decided_at",
-            APPROVAL_TIME,
-        ),
-        (
-            REPORT_TRIAGE,
-            _triaged_reports(period).filter(_during("updated_at", period)),
-            "updated_at",
-            TRIAGE_TIME,
-        ),
-    ]
-    months = {}
-    for measure, rows, ended, duration in sources:
-        grouped = (
-            rows.annotate(month=TruncMonth(ended))
-            .order_by()
-            .values("month")
-            .annotate(**_stats(duration))
-        )
-        for row in grouped:
-            month = timezone.localtime(row["month"]).date()
-            months.setdefault(month, {})[measure.key] = _turnaround(measure, row)
+def _turnarounds(insights, rows):
+    histograms = _histograms(rows, lambda row: row.measure)
+    for measure in MEASURES:
+        insights.turnarounds[measure.key] = _turnaround(measure, histograms.get(measure.key, {}))
+
+
+def _by_month(insights, rows):
+    histograms = _histograms(rows, lambda row: (row.day.replace(day=1), row.measure))
+    months = sorted({month for month, _ in histograms})
     insights.months = [
-        (month, {m.key: months[month].get(m.key, Turnaround(m)) for m in MEASURES})
-        for month in sorted(months)
+        (month, {m.key: _turnaround(m, histograms.get((month, m.key), {})) for m in MEASURES})
+        for month in months
     ]
 
 
-def reviewer_rows(period, *, reviewer_ids=None):
-    """Per reviewer: open load against capacity, and their response and decision times
-    in ``period``. Two queries: the figures grouped by reviewer id alone (grouping by
-    joined columns costs a wider sort), then the reviewers' names and capacities."""
-    responded = _during("responded_at", period)
-    completed = Q(state=AssignmentState.COMPLETED) & _during("completed_at", period)
-    open_now = Q(state__in=ASSIGNMENT_OPEN_STATES)
-    rows = _assignments(period).filter(responded | completed | open_now)
-    if reviewer_ids is not None:
-        rows = rows.filter(reviewer_id__in=reviewer_ids)
-    grouped = list(
-        rows.order_by()
-        .values("reviewer_id")
-        .annotate(
-            open_load=Count("pk", filter=open_now),
-            **_prefixed("response", _stats(RESPONSE_TIME, responded)),
-            **_prefixed("decision", _stats(DECISION_TIME, completed)),
-        )
+def _reviewer_rows(rows, open_rows):
+    """Per reviewer with an open assignment or a sample in the period: open load against
+    capacity, and their response and decision times. One query, for the reviewers."""
+    histograms = _histograms(
+        [row for row in rows if row.reviewer_id is not None],
+        lambda row: (row.reviewer_id, row.measure),
     )
-    members = BoardMember.objects.in_bulk([row["reviewer_id"] for row in grouped], field_name="pk")
+    open_load = {row["reviewer_id"]: row["open_load"] for row in open_rows}
+    reviewer_ids = set(open_load) | {reviewer_id for reviewer_id, _ in histograms}
+    members = BoardMember.objects.in_bulk(reviewer_ids, field_name="pk")
     result = [
         ReviewerRow(
-            reviewer_id=row["reviewer_id"],
-            name=members[row["reviewer_id"]].display_name,
-            open_load=row["open_load"],
-            capacity=members[row["reviewer_id"]].max_open_assignments,
-            responses=_turnaround(INVITATION_RESPONSE, row, "response"),
-            decisions=_turnaround(ACCEPTANCE_DECISION, row, "decision"),
+            reviewer_id=reviewer_id,
+            name=members[reviewer_id].display_name,
+            open_load=open_load.get(reviewer_id, 0),
+            capacity=members[reviewer_id].max_open_assignments,
+            responses=_turnaround(
+                INVITATION_RESPONSE, histograms.get((reviewer_id, INVITATION_RESPONSE.key), {})
+            ),
+            decisions=_turnaround(
+                ACCEPTANCE_DECISION, histograms.get((reviewer_id, ACCEPTANCE_DECISION.key), {})
+            ),
         )
-        for row in grouped
+        for reviewer_id in reviewer_ids
     ]
     return sorted(result, key=lambda row: (row.name, row.reviewer_id))
 
 
-def _decline_reasons(period):
-    rows = (
-        _assignments(period)
-        .filter(_during("responded_at", period), state=AssignmentState.DECLINED)
-        .annotate(reason=Trim("close_reason"))
-        .order_by()
-        .values("reason")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "reason")[:DECLINE_REASONS_SHOWN]
+def reviewer_rows(period, *, reviewer_ids=None, today=None):
+    """Per reviewer: open load against capacity, and their response and decision times
+    in ``period``."""
+    today = today or timezone.localdate()
+    rows, _ = period_samples(
+        period,
+        measures=(RollupMeasure.RESPONSE, RollupMeasure.DECISION),
+        reviewer_ids=reviewer_ids,
+        today=today,
     )
-    return [(row["reason"] or NO_REASON, row["n"]) for row in rows]
+    return _reviewer_rows(rows, _open_now(period, today, reviewer_ids=reviewer_ids))
 
 
-def _reminders_for_completed(period):
-    """Reminders sent about the reviews completed in ``period``."""
-    return Notification.objects.filter(
-        kind=NotificationKind.REMINDER,
-        assignment__in=_assignments(period).filter(
-            _during("completed_at", period), state=AssignmentState.COMPLETED
-        ),
-    ).count()
+def _decline_reasons(rows):
+    reasons = Counter()
+    for row in rows:
+        if row.measure == RollupMeasure.RESPONSE and row.declined:
+            reasons[row.reason] += row.samples
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    return [(reason or NO_REASON, n) for reason, n in ranked[:DECLINE_REASONS_SHOWN]]
 
 
 HORIZON_DAYS = (30, 60, 90)
@@ -324,7 +244,7 @@ def re_review_horizon(period, *, today=None):
     """Published articles whose next review is past due, and due within the next 30, 60
     and 90 days (each count includes the nearer ones). Independent of the period's dates."""
     today = today or timezone.localdate()
-    articles = Article.objects.published().filter(_topic_filter(period, "topic"))
+    articles = Article.objects.published().filter(topic_filter(period.topic, "topic"))
     aggregates = {"past_due": Count("pk", filter=Q(next_review_due__lt=today))}
     for within in HORIZON_DAYS:
         aggregates[f"within_{within}"] = Count(

@@ -13,6 +13,7 @@ from editorial.models.assignments import (
 )
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
 from editorial.models.calendar import CalendarToken
+from editorial.models.insights import InsightsDay, InsightsRollup, RollupMeasure
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
 from editorial.models.signatures import Signature, SignatureMeaning
@@ -44,7 +45,10 @@ __all__ = [
     "Decision",
     "DecisionOutcome",
     "EditorialPolicy",
+    "InsightsDay",
+    "InsightsRollup",
     "Notification",
+    "RollupMeasure",
     "NotificationKind",
     "SweepRun",
     "NotificationQuerySet",

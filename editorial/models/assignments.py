@@ -144,6 +144,22 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
                 name="assignment_accepted_due_idx",
                 condition=models.Q(state=AssignmentState.ACCEPTED),
             ),
+            # The insights count today's responses, reviews and escalations live.
+            models.Index(
+                fields=["responded_at"],
+                name="assignment_responded_idx",
+                condition=models.Q(responded_at__isnull=False),
+            ),
+            models.Index(
+                fields=["completed_at"],
+                name="assignment_completed_idx",
+                condition=models.Q(completed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalated_at"],
+                name="assignment_escalated_idx",
+                condition=models.Q(escalated_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -101,7 +101,15 @@ class Submission(ConcurrentTransitionMixin, models.Model):
                 violation_error_message="This article already has a submission in review.",
             ),
         ]
-        indexes = [models.Index(fields=["state", "-submitted_at"], name="submission_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "-submitted_at"], name="submission_state_idx"),
+            # The insights count today's approvals live.
+            models.Index(
+                fields=["decided_at"],
+                name="submission_approved_idx",
+                condition=models.Q(state=SubmissionState.APPROVED),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.article.slug} r{self.revision.number} ({self.get_state_display()})"

@@ -3,6 +3,8 @@ board."""
 
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from articles.models import Article, Feedback, FeedbackKind, FeedbackStatus, ReCheck
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
@@ -46,7 +48,8 @@ def feedback_mark_valid(*, feedback, actor, reason=""):
             f"A reader's error report (#{locked.pk}) was found valid: {locked.message[:300]}"
         )
         locked.status = FeedbackStatus.VALID
-        locked.save(update_fields=["status", "updated_at"])
+        locked.triaged_at = locked.triaged_at or timezone.now()  # the first triage only
+        locked.save(update_fields=["status", "updated_at", "triaged_at"])
         open_submission = article.submissions.open().order_by("-pk").first()
         audit_record(
             actor=actor,

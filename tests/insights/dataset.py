@@ -105,11 +105,12 @@ def build():
     Submission.objects.filter(pk=approved.pk).update(
         state=SubmissionState.APPROVED, submitted_at=at(1), decided_at=at(8)
     )
-    # Reader reports: one error triaged after 2 days; one still new; a question.
+    # Reader reports: one error triaged after 2 days (its note edited 4 days later, which
+    # does not move its triage); one still new; a question.
     article = approved.article
     triaged = Feedback.objects.create(article=article, kind=FeedbackKind.ERROR, message="Wrong.")
     Feedback.objects.filter(pk=triaged.pk).update(
-        created_at=at(3), updated_at=at(5), status=FeedbackStatus.VALID
+        created_at=at(3), triaged_at=at(5), updated_at=at(9), status=FeedbackStatus.VALID
     )
     Feedback.objects.create(article=article, kind=FeedbackKind.ERROR, message="Also wrong.")
     question = Feedback.objects.create(article=article, kind=FeedbackKind.QUESTION, message="?")
