@@ -46,6 +46,16 @@ def compare_revisions(old, new, *, old_references=None, new_references=None):
         ("Answer summary", _paragraphs(old.summary), _paragraphs(new.summary)),
         ("Answer for healthcare professionals", _paragraphs(old.body), _paragraphs(new.body)),
         (
+            "Plain-language summary",
+            _paragraphs(old.patient_summary),
+            _paragraphs(new.patient_summary),
+        ),
+        (
+            "Plain-language safety note",
+            _paragraphs(old.patient_safety_note),
+            _paragraphs(new.patient_safety_note),
+        ),
+        (
             "Plain-language answer",
             _paragraphs(old.patient_body),
             _paragraphs(new.patient_body),
