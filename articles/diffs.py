@@ -47,13 +47,13 @@ def compare_revisions(old, new, *, old_references=None, new_references=None):
         ("Answer for healthcare professionals", _paragraphs(old.body), _paragraphs(new.body)),
         (
             "Plain-language summary",
-            _paragraphs(old.patient_summary),
-            _paragraphs(new.patient_summary),
+            _paragraphs(getattr(old, "patient_summary", "")),
+            _paragraphs(getattr(new, "patient_summary", "")),
         ),
         (
             "Plain-language safety note",
-            _paragraphs(old.patient_safety_note),
-            _paragraphs(new.patient_safety_note),
+            _paragraphs(getattr(old, "patient_safety_note", "")),
+            _paragraphs(getattr(new, "patient_safety_note", "")),
         ),
         (
             "Plain-language answer",

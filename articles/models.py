@@ -222,12 +222,6 @@ class Revision(models.Model):
         inside the transaction that submits it."""
         if self.is_locked:
             return
-        # A draft may keep a malformed DOI, PMID or year while its author works on it (the
-        # checklist lists them); a submitted revision never does.
-        for reference in self.references.all():
-            reference.full_clean(
-                exclude=["revision"], validate_unique=False, validate_constraints=False
-            )
         self.content_hash = self.compute_content_hash()
         self.locked_at = at or timezone.now()
         Revision.objects.filter(pk=self.pk, locked_at__isnull=True).update(

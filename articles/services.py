@@ -14,9 +14,9 @@ CONTENT_FIELDS = (
     "patient_summary",
     "patient_safety_note",
 )
-# What a draft's reference may hold that a submitted one may not: the checklist lists a
-# malformed DOI or PMID and an impossible year, and submission refuses them
-# (``Revision.lock`` validates every reference in full).
+# What a draft's reference may hold that a submitted one should not: the author's
+# checklist lists a malformed DOI or PMID and an impossible year, and the workspace refuses
+# to submit until they are fixed (``workspace.commands``).
 DRAFT_LENIENT_REFERENCE_FIELDS = ("doi", "pmid", "year")
 # Long enough to say what the question is about, short enough for a readable address.
 SLUG_MAX_LENGTH = 80
