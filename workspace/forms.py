@@ -98,7 +98,7 @@ class ArticleForm(forms.Form):
         queryset=Topic.objects.order_by("name"), empty_label="Choose a topic"
     )
     slug = forms.CharField(
-        label="Web address",
+        label="Page address",
         required=False,
         max_length=_model_max_length(Article, "slug"),
         validators=[
@@ -107,8 +107,8 @@ class ArticleForm(forms.Form):
                 "Use lowercase letters, digits and single hyphens, such as b12-and-restless-legs.",
             )
         ],
-        help_text="The end of the article's address: /articles/<this>/. Empty makes one from "
-        "the question. It is fixed once you submit.",
+        help_text="The last part of the article's address, as in /articles/b12-and-restless-legs/. "
+        "Left empty, it is made from the question. It is fixed once you submit.",
     )
     coauthors = SingleLineField(
         label="Co-authors",
