@@ -115,6 +115,9 @@ class PatientTextSerializer(AudienceTextSerializer):
     available = serializers.BooleanField(
         help_text="False when the article has no plain-language version (the texts are empty)."
     )
+    safety_note_html = serializers.CharField(
+        help_text="The plain-language safety note; empty for a version written without one."
+    )
 
 
 class RelatedSerializer(serializers.Serializer):
@@ -138,6 +141,10 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     content_hash = serializers.CharField(source="shown_revision.content_hash")
     body_markdown = serializers.CharField(source="shown_revision.body")
     patient_body_markdown = serializers.CharField(source="shown_revision.patient_body")
+    patient_summary_markdown = serializers.CharField(source="shown_revision.patient_summary")
+    patient_safety_note_markdown = serializers.CharField(
+        source="shown_revision.patient_safety_note"
+    )
     professional = serializers.SerializerMethodField()
     patient = serializers.SerializerMethodField()
     references = ReferenceSerializer(source="shown_revision.references.all", many=True)
@@ -173,11 +180,21 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     def get_patient(self, article):
         revision = article.shown_revision
         if not revision.patient_body.strip():
-            return {"available": False, "summary_html": "", "body_html": ""}
+            return {"available": False, "summary_html": "", "body_html": "", "safety_note_html": ""}
         count = len(revision.references.all())
+        # Its own summary, as the reader page shows it (the clinicians' for a version
+        # written before plain-language summaries existed).
+        summary = revision.patient_summary.strip() and revision.patient_summary
         return {
             "available": True,
-            "summary_html": render_markdown(revision.summary, reference_count=count),
+            "summary_html": render_markdown(
+                summary or revision.summary,
+                reference_count=count,
+                id_prefix="pcite" if summary else "cite",
+            ),
+            "safety_note_html": render_markdown(
+                revision.patient_safety_note, reference_count=count, id_prefix="pnote"
+            ),
             "body_html": render_markdown(
                 revision.patient_body, reference_count=count, id_prefix="pcite"
             ),

@@ -64,6 +64,18 @@ FIELDS = [
     DiffField("Question", "title", markdown=False),
     DiffField("Answer summary", "summary", stored="summary_html"),
     DiffField("Answer for healthcare professionals", "body", stored="body_html"),
+    DiffField(
+        "Plain-language summary",
+        "patient_summary",
+        stored="patient_summary_html",
+        id_prefix="pcite",
+    ),
+    DiffField(
+        "Plain-language safety note",
+        "patient_safety_note",
+        stored="patient_safety_html",
+        id_prefix="pcite",
+    ),
     DiffField("Plain-language answer", "patient_body", stored="patient_html", id_prefix="pcite"),
 ]
 

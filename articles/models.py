@@ -19,6 +19,8 @@ from articles.orcid import OrcidField
 
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 PMID_PATTERN = r"^\d{1,8}$"
+# Revision fields added after revisions were first hashed: hashed only when not empty.
+OPTIONAL_CONTENT_FIELDS = ("patient_summary", "patient_safety_note")
 
 
 class RevisionLocked(Exception):  # noqa: N818 - reads as the state it reports
@@ -146,6 +148,12 @@ class Revision(models.Model):
     patient_body = models.TextField(
         "plain-language version (Markdown)", max_length=30000, blank=True
     )
+    # The plain-language version's own opening answer and safety note: a patient reading it
+    # is not shown the clinicians' summary or their pitfalls.
+    patient_summary = models.TextField("plain-language summary", max_length=1200, blank=True)
+    patient_safety_note = models.TextField(
+        "plain-language safety note (Markdown)", max_length=3000, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -189,13 +197,19 @@ class Revision(models.Model):
 
     def canonical_content(self):
         """Everything a reader sees, in a stable form: the input of the content hash."""
-        return {
+        content = {
             "title": self.title,
             "summary": self.summary,
             "body": self.body,
             "patient_body": self.patient_body,
             "references": [ref.canonical() for ref in self.references.order_by("position")],
         }
+        # Only when set, so that the hash of every revision written before they existed is
+        # unchanged (its approvals and signed review records are bound to that hash).
+        for name in OPTIONAL_CONTENT_FIELDS:
+            if value := getattr(self, name):
+                content[name] = value
+        return content
 
     def compute_content_hash(self):
         canonical = json.dumps(
@@ -268,7 +282,8 @@ class Reference(models.Model):
     )
     pmid = models.CharField(
         "PMID",
-        max_length=8,
+        # Room for what an author types while drafting; the validator holds at submission.
+        max_length=20,
         blank=True,
         validators=[RegexValidator(PMID_PATTERN, "A PubMed ID is 1 to 8 digits.")],
     )

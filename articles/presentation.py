@@ -83,12 +83,26 @@ def reader_context(
     # Stored once for a submitted revision, rendered live for a draft (preview).
     fields = stored_html.revision_fields(revision, reference_count=count)
     showing_patient = audience == Audience.PATIENT and bool(revision.patient_body.strip())
+    # The plain-language version opens with its own summary and safety note; a revision
+    # written before they existed falls back to the clinicians' summary and the safety
+    # sections of their text.
+    patient_summary = showing_patient and bool(revision.patient_summary.strip())
+    patient_note = showing_patient and bool(revision.patient_safety_note.strip())
     # Reading order decides where each reference's back-link returns to.
-    reading_order = [("cite", revision.summary)]
+    if patient_summary:
+        reading_order = [("pcite", revision.patient_summary)]
+    else:
+        reading_order = [("cite", revision.summary)]
     if showing_patient:
+        if patient_note:
+            reading_order.append(("pcite", revision.patient_safety_note))
         reading_order += [("pcite", revision.patient_body), ("cite", revision.body)]
     else:
         reading_order.append(("cite", revision.body))
+    if showing_patient:
+        safety_html = fields["patient_safety_html"] if patient_note else fields["safety_html"]
+    else:
+        safety_html = ""
 
     reviewers = article.reviewed_by if state == PageState.APPROVED else []
     override = state == PageState.APPROVED and article.approved_by_override
@@ -118,10 +132,10 @@ def reader_context(
         "audience_choices": Audience.choices,
         "patient_available": bool(revision.patient_body.strip()),
         "showing_patient": showing_patient,
-        "summary_html": fields["summary_html"],
+        "summary_html": fields["patient_summary_html" if patient_summary else "summary_html"],
         "body_html": fields["body_html"],
         "patient_html": fields["patient_html"],
-        "safety_html": fields["safety_html"] if showing_patient else "",
+        "safety_html": safety_html,
         "references": _references(references, reading_order),
         "related": [
             {**row, "url": reverse("articles:detail", kwargs={"slug": row["slug"]})}

@@ -16,7 +16,8 @@ from django.utils.text import Truncator
 # version is rendered again on first read, and `manage.py rerender` does them all ahead.
 # A library upgrade that changes output must bump it too, or stored pages keep the old
 # (approved) output, which is the point of storing them.
-RENDERER_VERSION = 1
+# 2: the plain-language version's own summary and safety note.
+RENDERER_VERSION = 2
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
@@ -142,10 +143,26 @@ def render_revision(revision, *, reference_count):
     body_html = _drop_anchors(
         render_field(revision.body, reference_count, "cite"), cited_numbers(revision.summary)
     )
+    # The plain-language version reads: its summary, its safety note, its body. They share
+    # the ``pcite-n`` anchors the same way.
+    patient_summary = getattr(revision, "patient_summary", "")
+    patient_note = getattr(revision, "patient_safety_note", "")
+    patient_note_html = _drop_anchors(
+        render_field(patient_note, reference_count, "pcite"),
+        cited_numbers(patient_summary),
+        prefix="pcite",
+    )
+    patient_html = _drop_anchors(
+        render_field(revision.patient_body, reference_count, "pcite"),
+        cited_numbers(patient_summary) + cited_numbers(patient_note),
+        prefix="pcite",
+    )
     return {
         "summary_html": summary_html,
         "body_html": body_html,
-        "patient_html": render_field(revision.patient_body, reference_count, "pcite"),
+        "patient_summary_html": render_field(patient_summary, reference_count, "pcite"),
+        "patient_safety_html": patient_note_html,
+        "patient_html": patient_html,
         "safety_html": safety_sections(body_html),
         "summary_text": plain_text(revision.summary),
     }
@@ -159,9 +176,9 @@ def render_field(text, reference_count, id_prefix):
     return _SPACE_BEFORE_CITATION_RE.sub(r"\1", html)
 
 
-def _drop_anchors(html, numbers):
+def _drop_anchors(html, numbers, *, prefix="cite"):
     for number in numbers:
-        html = html.replace(f' id="cite-{number}"', "", 1)
+        html = html.replace(f' id="{prefix}-{number}"', "", 1)
     return html
 
 

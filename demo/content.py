@@ -18,6 +18,8 @@ from editorial.roles import CHAIR_GROUP
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FRONT_MATTER = "+++"
 PLAIN_LANGUAGE = "<!-- plain-language version -->"
+# The plain-language version's own summary and safety note, in the front matter.
+PATIENT_FRONT_MATTER = ("patient_summary", "patient_safety_note")
 
 
 class DemoError(Exception):
@@ -33,6 +35,8 @@ class Content:
     body: str
     patient_body: str
     references: tuple[dict, ...]
+    patient_summary: str = ""
+    patient_safety_note: str = ""
 
     def fields(self):
         """The revision's content fields, as the article services take them."""
@@ -41,6 +45,8 @@ class Content:
             "summary": self.summary,
             "body": self.body,
             "patient_body": self.patient_body,
+            "patient_summary": self.patient_summary,
+            "patient_safety_note": self.patient_safety_note,
         }
 
     def numbered_references(self):
@@ -135,6 +141,7 @@ def _article(path, articles_dir, references):
         body=body,
         patient_body=patient_body or "",
         references=_references(path, front.get("references", []), references),
+        **{field: front[field] for field in PATIENT_FRONT_MATTER if field in front},
     )
     steps, content = [], first
     for step in front.get("steps", []):
@@ -157,7 +164,11 @@ def _article(path, articles_dir, references):
 def _revised(previous, path, references):
     """``previous`` with the changes the revision file at ``path`` makes."""
     front, body, patient_body = _markdown(path)
-    changes = {field: front[field] for field in ("title", "summary") if field in front}
+    changes = {
+        field: front[field]
+        for field in ("title", "summary", *PATIENT_FRONT_MATTER)
+        if field in front
+    }
     if body:
         changes["body"] = body
     if patient_body is not None:

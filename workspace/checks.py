@@ -5,9 +5,10 @@ retracted works a revision cites) touches the database, so the checklist can be 
 for a saved draft, for a form's cleaned data or for generated input in property tests. Errors
 block submission; warnings are shown but do not.
 
-Anchors point at the author's editor: ``id_<field>`` for content fields and
-``reference-<n>`` for the n-th reference form (references are listed in position order,
-so while their numbers run 1, 2, 3… the n-th form is reference n).
+Anchors point at the author's editor: ``id_<field>`` for content fields,
+``reference-<n>`` for the n-th reference form and ``id_refs-<n-1>-<field>`` for one of its
+fields (references are listed in position order, so while their numbers run 1, 2, 3… the
+n-th form is reference n). An anchor that names a field moves the focus to it.
 """
 
 import datetime
@@ -35,7 +36,19 @@ SUMMARY_MAX_WORDS = 60
 # US school grade. Patient-education guidance (NIH, AMA) asks for grade 6 to 8.
 PATIENT_MAX_GRADE = 8
 
-CITED_FIELDS = (("summary", "summary"), ("body", "body"), ("patient_body", "patient version"))
+CITED_FIELDS = (
+    ("summary", "summary"),
+    ("body", "body"),
+    ("patient_summary", "plain-language summary"),
+    ("patient_safety_note", "plain-language safety note"),
+    ("patient_body", "patient version"),
+)
+# What the plain-language version must have of its own: a patient reading it is shown
+# these instead of the clinicians' summary and pitfalls.
+PATIENT_REQUIRED = (
+    ("patient_summary", "plain-language summary"),
+    ("patient_safety_note", "plain-language safety note"),
+)
 REQUIRED_FIELDS = (("title", "question"), ("summary", "answer summary"), ("body", "body"))
 REFERENCE_REQUIRED = (("title", "a title"), ("source", "a source"), ("year", "a year"))
 
@@ -153,14 +166,32 @@ def readability_grade(markdown_text):
 # The checklist.
 
 
-def check_draft(*, title, summary, body, patient_body, references, today=None, retracted=None):
+def check_draft(
+    *,
+    title,
+    summary,
+    body,
+    patient_body,
+    references,
+    patient_summary="",
+    patient_safety_note="",
+    today=None,
+    retracted=None,
+):
     """The checklist for one draft. ``references`` are mappings with the keys of
     ``Reference.canonical()``, in any order; ``retracted`` maps the position of each that
     cites a retracted work to that work (``articles.retractions.retracted_citations``)."""
     today = today or datetime.date.today()
     checklist = Checklist()
     references = sorted(references, key=lambda ref: _position_key(ref.get("position")))
-    content = {"title": title, "summary": summary, "body": body, "patient_body": patient_body}
+    content = {
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "patient_body": patient_body,
+        "patient_summary": patient_summary,
+        "patient_safety_note": patient_safety_note,
+    }
     _check_required(checklist, content)
     _check_summary(checklist, summary or "")
     _check_reference_numbers(checklist, references)
@@ -170,7 +201,7 @@ def check_draft(*, title, summary, body, patient_body, references, today=None, r
             checklist, index, reference, (retracted or {}).get(reference.get("position"))
         )
     _check_citations(checklist, content, references)
-    _check_patient_version(checklist, patient_body or "")
+    _check_patient_version(checklist, content)
     return checklist
 
 
@@ -183,6 +214,8 @@ def check_revision(revision, references=None):
         summary=revision.summary,
         body=revision.body,
         patient_body=revision.patient_body,
+        patient_summary=revision.patient_summary,
+        patient_safety_note=revision.patient_safety_note,
         references=[ref.canonical() for ref in references],
         retracted=retracted_citations(references),
     )
@@ -248,30 +281,31 @@ def _check_reference_numbers(checklist, references):
 
 def _check_reference(checklist, index, reference, today):
     name = f"Reference {reference.get('position') or index}"
-    anchor = f"reference-{index}"
 
-    def problem(message, level=ERROR):
+    def problem(message, level=ERROR, field=None):
+        # The field's own input when one field is at fault: following the link focuses it.
+        anchor = f"id_refs-{index - 1}-{field}" if field else f"reference-{index}"
         checklist.problems.append(Problem(level, f"{name}: {message}", anchor))
 
     for key, label in REFERENCE_REQUIRED:
         value = reference.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            problem(f"needs {label}.")
+            problem(f"needs {label}.", field=key)
     if reference.get("kind") not in ReferenceKind.values:
-        problem("choose what kind of source it is.")
+        problem("choose what kind of source it is.", field="kind")
     if (reason := year_problem(reference.get("year"), today=today)) is not None:
-        problem(f"the year {reason}")
+        problem(f"the year {reason}", field="year")
     doi = reference.get("doi") or ""
     if doi and not doi_is_valid(normalize_doi(doi)):
-        problem(f"“{doi}” is not a DOI; a DOI looks like 10.1056/NEJMoa2034577.")
+        problem(f"“{doi}” is not a DOI; a DOI looks like 10.1056/NEJMoa2034577.", field="doi")
     pmid = reference.get("pmid") or ""
     if pmid and not pmid_is_valid(normalize_pmid(pmid)):
-        problem(f"“{pmid}” is not a PubMed ID (1 to 8 digits).")
+        problem(f"“{pmid}” is not a PubMed ID (1 to 8 digits).", field="pmid")
     url = reference.get("url") or ""
     if url and not url_is_valid(url):
-        problem(f"“{url}” is not a web address starting with http:// or https://.")
+        problem(f"“{url}” is not a web address starting with http:// or https://.", field="url")
     if not (doi or pmid or url):
-        problem("add a DOI, PubMed ID or web address so readers can find it.", WARNING)
+        problem("add a DOI, PubMed ID or web address so readers can find it.", WARNING, "doi")
 
 
 def _check_retraction(checklist, index, reference, work):
@@ -345,10 +379,45 @@ def _check_citations(checklist, content, references):
         checklist.passed.append("Every citation has its reference and every reference is cited.")
 
 
-def _check_patient_version(checklist, patient_body):
+def _check_patient_version(checklist, content):
+    patient_body = content["patient_body"] or ""
     if not patient_body.strip():
-        checklist.passed.append("No plain-language patient version (it is optional).")
+        if any((content[name] or "").strip() for name, _ in PATIENT_REQUIRED):
+            checklist.problems.append(
+                Problem(
+                    WARNING,
+                    "The plain-language summary and safety note are shown only with a "
+                    "plain-language version: write one, or clear them.",
+                    "id_patient_body",
+                )
+            )
+        else:
+            checklist.passed.append("No plain-language patient version (it is optional).")
         return
+    missing = [
+        (name, label) for name, label in PATIENT_REQUIRED if not (content[name] or "").strip()
+    ]
+    for name, label in missing:
+        checklist.problems.append(
+            Problem(
+                ERROR,
+                f"The {label} is empty. Patients reading the plain-language version see it "
+                "instead of the clinicians' one: write it in their words.",
+                f"id_{name}",
+            )
+        )
+    if not missing:
+        checklist.passed.append("The plain-language version has its own summary and safety note.")
+    patient_summary_words = count_words(content["patient_summary"])
+    if patient_summary_words > SUMMARY_MAX_WORDS:
+        checklist.problems.append(
+            Problem(
+                ERROR,
+                f"The plain-language summary has {patient_summary_words} words; keep it to "
+                f"{SUMMARY_MAX_WORDS}.",
+                "id_patient_summary",
+            )
+        )
     grade = readability_grade(patient_body)
     checklist.readability_grade = grade
     if grade is None:

@@ -1,14 +1,19 @@
 """The author's editor: the article's content and details, and its references."""
 
-import datetime
 import re
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import Q
 
-from articles.models import Reference, ReferenceKind, Revision, Topic
+from articles.models import Article, Reference, ReferenceKind, Revision, Topic
+from articles.services import (
+    CONTENT_FIELDS,
+    SLUG_TAKEN_MESSAGE,
+    YEAR_STORABLE_MAX,
+    slug_is_editable,
+)
 from articles.text import MultiLineField, SingleLineField, TitleField
 from workspace import checks
 
@@ -17,6 +22,8 @@ MAX_REFERENCES = 100
 MAX_COAUTHORS = 20
 REFERENCE_CONTENT_FIELDS = ("title", "source", "year", "doi", "pmid", "url")
 REFERENCES_PREFIX = "refs"
+MAX_RELATED = 50
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 
 
 def _model_max_length(model, name):
@@ -27,6 +34,11 @@ def _normalize_newlines(text):
     """Browsers send CRLF from text areas; store one form so content hashes and diffs
     do not change with the browser."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class RelatedArticlesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.published_revision.title
 
 
 class ArticleForm(forms.Form):
@@ -52,6 +64,26 @@ class ArticleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text="## for headings, - for lists, **bold**. Cite as [1], [1, 2] or [1-3].",
     )
+    patient_summary = MultiLineField(
+        label="Plain-language summary",
+        required=False,
+        max_length=_model_max_length(Revision, "patient_summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "The answer in everyday words, shown first to patients and caregivers instead of "
+            "the summary above. Needed when there is a plain-language version."
+        ),
+    )
+    patient_safety_note = MultiLineField(
+        label="Plain-language safety note",
+        required=False,
+        max_length=_model_max_length(Revision, "patient_safety_note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "What a patient must not miss (warning signs, when to get help), shown in the "
+            "safety box of the plain-language version. Needed when there is one."
+        ),
+    )
     patient_body = MultiLineField(
         label="Plain-language patient version (optional, Markdown)",
         required=False,
@@ -65,16 +97,44 @@ class ArticleForm(forms.Form):
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.order_by("name"), empty_label="Choose a topic"
     )
+    slug = forms.CharField(
+        label="Page address",
+        required=False,
+        max_length=_model_max_length(Article, "slug"),
+        validators=[
+            RegexValidator(
+                SLUG_PATTERN,
+                "Use lowercase letters, digits and single hyphens, such as b12-and-restless-legs.",
+            )
+        ],
+        help_text="The last part of the article's address, as in /articles/b12-and-restless-legs/. "
+        "Left empty, it is made from the question. It is fixed once you submit.",
+    )
     coauthors = SingleLineField(
         label="Co-authors",
         required=False,
         max_length=2000,
         help_text="Usernames or email addresses of other authors, separated by commas.",
     )
+    related = RelatedArticlesField(
+        label="Related questions",
+        required=False,
+        queryset=Article.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "related-choices"}),
+        help_text="Published articles readers may want next, listed under the answer.",
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, article=None, **kwargs):
         self.user = user
+        self.article = article
         super().__init__(*args, **kwargs)
+        self.slug_locked = article is not None and not slug_is_editable(article)
+        if self.slug_locked:
+            del self.fields["slug"]
+        published = Article.objects.published().select_related("published_revision")
+        if article is not None:
+            published = published.exclude(pk=article.pk)
+        self.fields["related"].queryset = published.order_by("published_revision__title")
 
     def clean_summary(self):
         return _normalize_newlines(self.cleaned_data["summary"])
@@ -84,6 +144,32 @@ class ArticleForm(forms.Form):
 
     def clean_patient_body(self):
         return _normalize_newlines(self.cleaned_data["patient_body"])
+
+    def clean_patient_summary(self):
+        return _normalize_newlines(self.cleaned_data["patient_summary"])
+
+    def clean_patient_safety_note(self):
+        return _normalize_newlines(self.cleaned_data["patient_safety_note"])
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip()
+        if (
+            slug
+            and Article.objects.filter(slug=slug)
+            .exclude(pk=getattr(self.article, "pk", None))
+            .exists()
+        ):
+            raise forms.ValidationError(SLUG_TAKEN_MESSAGE)
+        return slug
+
+    def clean_related(self):
+        """The chosen articles, those already linked first in their order, then the new
+        ones in the order listed."""
+        chosen = list(self.cleaned_data["related"])
+        order = {}
+        if self.article is not None:
+            order = {link.related_id: link.position for link in self.article.related_links.all()}
+        return sorted(chosen, key=lambda other: order.get(other.pk, MAX_RELATED + 1))
 
     def clean_coauthors(self):
         """The co-authors as users: each name must be an active member of Authors."""
@@ -110,9 +196,11 @@ class ArticleForm(forms.Form):
         return list(users.values())
 
     def content(self):
-        return {
-            name: self.cleaned_data[name] for name in ("title", "summary", "body", "patient_body")
-        }
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+
+    def new_slug(self):
+        """The slug to set, or ``None`` to keep the article's (or make one from the title)."""
+        return None if self.slug_locked else self.cleaned_data["slug"] or None
 
     def authors(self):
         """Everyone who may edit the article after this save: the editing user and the
@@ -126,7 +214,11 @@ class ArticleForm(forms.Form):
             "summary": revision.summary,
             "body": revision.body,
             "patient_body": revision.patient_body,
+            "patient_summary": revision.patient_summary,
+            "patient_safety_note": revision.patient_safety_note,
             "topic": article.topic_id,
+            "slug": article.slug,
+            "related": [link.related_id for link in article.related_links.all()],
             "coauthors": ", ".join(
                 author.get_username() for author in article.authors.all() if author.pk != user.pk
             ),
@@ -148,13 +240,18 @@ class ReferenceForm(forms.Form):
         help_text="Journal, publisher or issuing body.",
     )
     year = forms.IntegerField(label="Year")
-    doi = forms.CharField(
+    doi = SingleLineField(
         label="DOI",
         required=False,
         max_length=_model_max_length(Reference, "doi") + 30,
         help_text="Such as 10.1056/NEJMoa2034577 (a doi.org link is fine).",
     )
-    pmid = forms.CharField(label="PMID", required=False, max_length=20, help_text="1 to 8 digits.")
+    pmid = SingleLineField(
+        label="PMID",
+        required=False,
+        max_length=_model_max_length(Reference, "pmid"),
+        help_text="1 to 8 digits.",
+    )
     url = forms.URLField(
         label="Web address",
         required=False,
@@ -175,28 +272,24 @@ class ReferenceForm(forms.Form):
             for name in REFERENCE_CONTENT_FIELDS
         )
 
+    # A future year or a malformed DOI or PMID is kept in the draft and listed in the
+    # checklist, which blocks submission until it is fixed (workspace.checks): the author
+    # does not lose their work to a typo. Only what cannot be stored is refused here.
+
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if (reason := checks.year_problem(year, today=datetime.date.today())) is not None:
-            raise forms.ValidationError(f"Enter the year of publication: {reason}")
+        if year is not None and not 0 <= year <= YEAR_STORABLE_MAX:
+            raise forms.ValidationError("Enter the year of publication, such as 2021.")
         return year
 
     def clean_doi(self):
         doi = checks.normalize_doi(self.cleaned_data["doi"])
-        if doi and not checks.doi_is_valid(doi):
-            raise forms.ValidationError(
-                "Enter a DOI such as 10.1056/NEJMoa2034577: “10.”, four or more digits, “/”, "
-                "then the item's own part."
-            )
         if len(doi) > _model_max_length(Reference, "doi"):
             raise forms.ValidationError("This DOI is too long.")
         return doi
 
     def clean_pmid(self):
-        pmid = checks.normalize_pmid(self.cleaned_data["pmid"])
-        if pmid and not checks.pmid_is_valid(pmid):
-            raise forms.ValidationError("A PubMed ID is 1 to 8 digits, such as 31978945.")
-        return pmid
+        return checks.normalize_pmid(self.cleaned_data["pmid"])
 
     def clean_url(self):
         url = self.cleaned_data["url"]

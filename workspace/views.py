@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_POST
 from articles.client_ip import client_ip
 from articles.diffs import compare_revisions
 from articles.presentation import audience_from, reader_context
-from articles.services import article_create
+from articles.services import SLUG_TAKEN_MESSAGE, article_create
 from articles.throttle import rate_limited
 from editorial.errors import WorkflowError
 from editorial.models import SubmissionState
@@ -181,6 +183,7 @@ def article_edit(request, pk):
     form = ArticleForm(
         initial=ArticleForm.initial_for(workspace.article, workspace.revision, request.user),
         user=request.user,
+        article=workspace.article,
     )
     formset = reference_formset(references=workspace.references)
     return _render_editor(request, workspace, form, formset, status=200)
@@ -273,14 +276,16 @@ def article_withdraw(request, pk):
 
 
 def _editor_post(request, *, workspace):
+    article = workspace.article if workspace else None
     if request.POST.get("action") == "add_reference":
         # Nothing is saved: the page comes back with one more empty reference slot.
-        form = ArticleForm(initial=request.POST.dict(), user=request.user)
+        initial = {**request.POST.dict(), "related": request.POST.getlist("related")}
+        form = ArticleForm(initial=initial, user=request.user, article=article)
         formset = reference_formset(with_another_reference(request.POST))
         if formset.forms:
             formset.forms[-1].fields["title"].widget.attrs["autofocus"] = True
         return _render_editor(request, workspace, form, formset, status=200)
-    form = ArticleForm(request.POST, user=request.user)
+    form = ArticleForm(request.POST, user=request.user, article=article)
     formset = reference_formset(request.POST)
     form_valid, formset_valid = form.is_valid(), formset.is_valid()
     if not (form_valid and formset_valid):
@@ -291,23 +296,41 @@ def _editor_post(request, *, workspace):
         "references": formset.references(),
         "topic": form.cleaned_data["topic"],
         "authors": form.authors(),
+        "slug": form.new_slug(),
+        "related": form.cleaned_data["related"],
     }
-    if workspace is None:
-        article, _ = article_create(
-            created_by=request.user,
-            topic=fields["topic"],
-            authors=fields["authors"],
-            references=fields["references"],
-            **fields["content"],
-        )
-    else:
-        article = workspace.article
-        try:
+    try:
+        if article is None:
+            article, _ = article_create(
+                created_by=request.user,
+                topic=fields["topic"],
+                authors=fields["authors"],
+                references=fields["references"],
+                slug=fields["slug"],
+                related=fields["related"],
+                **fields["content"],
+            )
+        else:
             article_save_draft(article=article, actor=request.user, **fields)
-        except WorkflowError as error:
-            messages.error(request, f"Nothing was saved. {error.message}")
-            return _render_editor(request, workspace, form, formset, status=error.status)
-    messages.success(request, "Draft saved. The checklist below is for this draft.")
+    except WorkflowError as error:
+        messages.error(request, f"Nothing was saved. {error.message}")
+        return _render_editor(request, workspace, form, formset, status=error.status)
+    except (ValidationError, IntegrityError) as error:
+        # Another author took the web address, or submitted the article, between the
+        # form's checks and the save.
+        problems = {"slug": [SLUG_TAKEN_MESSAGE]}
+        if isinstance(error, ValidationError):
+            problems = error.message_dict if hasattr(error, "error_dict") else {}
+            problems = problems or {None: error.messages}
+        for name, errors in problems.items():
+            form.add_error(name if name in form.fields else None, errors)
+        messages.error(request, "Nothing was saved: correct the marked fields.")
+        return _render_editor(request, workspace, form, formset, status=409)
+    messages.success(
+        request,
+        "Draft saved. The checklist below is for this draft: it lists what to fix before "
+        "you can submit.",
+    )
     return redirect(reverse("author:edit", kwargs={"pk": article.pk}) + "#checklist")
 
 

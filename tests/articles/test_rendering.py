@@ -290,6 +290,8 @@ def publish(author, chair, *, text, reference_text=None):
         summary=text,
         body=f"Intro [1].\n\n{text}\n\nMore [2].",
         patient_body=f"{text} [1]",
+        patient_summary=text[:1200],
+        patient_safety_note=text[:3000],
     )
     ReferenceFactory(
         revision=revision,

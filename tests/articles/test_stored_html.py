@@ -41,6 +41,8 @@ def test_submission_stores_every_rendered_field(article, draft, author):
         "summary_html",
         "body_html",
         "patient_html",
+        "patient_summary_html",
+        "patient_safety_html",
         "safety_html",
         "summary_text",
     }

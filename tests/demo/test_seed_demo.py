@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Article, Revision
+from articles.models import Article, Revision, Topic
 from editorial.models import (
     Assignment,
     AssignmentState,
@@ -19,7 +19,7 @@ from editorial.models import (
     SubmissionState,
 )
 from editorial.roles import CHAIR_GROUP, is_chair
-from reviewers.models import ConflictOfInterest
+from reviewers.models import BoardMember, ConflictOfInterest
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,24 @@ def test_the_override_approved_article_tells_the_truth_on_its_page(seeded_demo, 
     listing = client.get("/").content.decode()
     assert "Pending human review" in listing
     assert article.published_revision.title in listing
+
+
+def test_the_b12_article_has_its_own_plain_language_summary_and_safety_note(seeded_demo, client):
+    article = Article.objects.get(slug="vitamin-b12-deficiency-restless-legs")
+    revision = article.published_revision
+    assert revision.patient_summary.startswith("Maybe, but doctors are not sure.")
+    assert "See a doctor soon if your feet or legs go numb" in revision.patient_safety_note
+    html = client.get(article.get_absolute_url(), {"audience": "patient"}).text
+    assert "Maybe, but doctors are not sure." in html
+    safety = html[html.index('id="safety-heading"') : html.index("</aside>")]
+    assert "See a doctor soon" in safety
+    assert "A normal hemoglobin and mean cell volume" not in safety
+
+
+def test_board_credentials_name_no_specialty_outside_the_members_topics(seeded_demo):
+    """The board page's headings and specialty tags agree (issue 10)."""
+    topic_names = set(Topic.objects.values_list("name", flat=True))
+    for member in BoardMember.objects.prefetch_related("specialties"):
+        own = {topic.name for topic in member.specialties.all()}
+        named = {name for name in topic_names if name in member.credentials}
+        assert named <= own, member

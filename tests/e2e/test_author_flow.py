@@ -54,13 +54,23 @@ def test_an_author_writes_checks_previews_and_submits(live_server, page):
         "#id_body",
         "Low B12 is linked with restless legs [2].\n\nIron treatment helps many patients [4].",
     )
+    page.fill("#id_patient_summary", "Maybe. Low iron is a more common cause [1].")
+    page.fill("#id_patient_safety_note", "See a doctor soon if your feet go numb.")
     page.fill("#id_patient_body", "Low B12 can make your legs feel restless at night.")
     page.select_option("#id_topic", label="Neurology")
     for index, reference in enumerate(REFERENCES[:2]):
         fill_reference(page, index, *reference)
+    # A mistyped DOI does not cost the draft: it is saved as typed and listed to fix.
+    page.fill("#id_refs-1-doi", "10.12/bad")
     page.click("button:has-text('Save draft') >> nth=0")
     page.wait_for_url("**/edit/#checklist")
     assert "Draft saved." in page.locator(".messages").inner_text()
+    assert page.input_value("#id_refs-1-doi") == "10.12/bad"
+    doi_item = page.locator("#checklist a:has-text('“10.12/bad” is not a DOI')")
+    assert doi_item.get_attribute("href") == "#id_refs-1-doi"
+    doi_item.click()
+    assert page.evaluate("document.activeElement.id") == "id_refs-1-doi"
+    page.fill("#id_refs-1-doi", "10.1000/rls2")
 
     # The third reference goes in through "Add another reference" (the third slot of a new
     # article was left empty, so it was skipped): the page comes back with a new slot.

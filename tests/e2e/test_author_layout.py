@@ -10,8 +10,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from articles.models import Article
+from tests.e2e.conftest import ARTIFACTS
 
-PAGES = ("dashboard", "detail", "edit")
+PAGES = ("dashboard", "detail", "edit", "preview")
+SCREENSHOTS = ARTIFACTS / "author"
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ def test_every_workspace_page_fits_without_sideways_scrolling(live_server, brows
         "dashboard": "/author/",
         "detail": f"/author/articles/{demo['published'].pk}/",
         "edit": f"/author/articles/{demo['draft'].pk}/edit/",
+        "preview": f"/author/articles/{demo['published'].pk}/preview/?audience=patient",
     }
     for name in PAGES:
         page.goto(live_server.url + urls[name])
@@ -76,3 +79,59 @@ def test_on_a_wide_screen_the_editor_gets_the_width(live_server, browser, demo):
     pmid.fill("12345678")
     assert pmid.evaluate("box => box.scrollWidth <= box.clientWidth"), "8 digits show in full"
     page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_bad_doi_is_saved_listed_and_its_item_focuses_the_field(
+    live_server, browser, demo, width
+):
+    page = signed_in_page(browser, live_server, width)
+    page.goto(f"{live_server.url}/author/articles/{demo['draft'].pk}/edit/")
+    page.fill("#id_refs-0-doi", "10.12/not-a-doi")
+    page.fill("#id_refs-1-year", "2999")
+    page.locator("button:has-text('Save draft')").first.click()
+    page.wait_for_url("**/edit/#checklist")
+    assert "Draft saved." in page.locator(".messages").inner_text()
+    assert page.input_value("#id_refs-0-doi") == "10.12/not-a-doi"
+    checklist = page.locator("#checklist")
+    assert "Reference 2: the year 2999 is in the future." in checklist.inner_text()
+    assert overflow(page) <= 0
+    assert [v["id"] for v in Axe().run(page).response["violations"]] == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"editor-checklist-{width}.png"))
+
+    item = checklist.locator("a:has-text('“10.12/not-a-doi” is not a DOI')")
+    item.click()
+    assert page.evaluate("document.activeElement.id") == "id_refs-0-doi"
+    assert page.locator("#id_refs-0-doi").is_visible()
+
+    # From the status page the same item opens the editor with the cursor in the field.
+    page.goto(f"{live_server.url}/author/articles/{demo['draft'].pk}/")
+    page.locator("#checklist a:has-text('is in the future')").click()
+    page.wait_for_url("**/edit/#id_refs-1-year")
+    assert page.evaluate("document.activeElement.id") == "id_refs-1-year"
+
+    page.goto(f"{live_server.url}/author/articles/{demo['draft'].pk}/")
+    assert page.locator(".submit-box button[disabled]").count() == 1
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_patient_version_opens_with_its_own_summary_and_safety_note(
+    live_server, browser, demo, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{demo['published'].get_absolute_url()}?audience=patient")
+    assert "Maybe, but doctors are not sure." in page.locator(".summary").inner_text()
+    assert "See a doctor soon" in page.locator("aside.safety").inner_text()
+    assert "mean cell volume" not in page.locator("aside.safety").inner_text()
+    assert overflow(page) <= 0
+    assert [v["id"] for v in Axe().run(page).response["violations"]] == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("section.answer").scroll_into_view_if_needed()
+    page.locator(".version-label").evaluate("label => label.scrollIntoView()")
+    page.screenshot(path=str(SCREENSHOTS / f"patient-version-{width}.png"))
+    context.close()

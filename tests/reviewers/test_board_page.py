@@ -25,7 +25,30 @@ def test_the_board_page_lists_active_members_with_credentials_and_bios(client):
     assert response.status_code == 200
     html = response.text
     assert '<li id="dr-iris-mendel">' in html
-    assert "Dr. Iris Mendel, MD, FACC" in html
+    assert "<h2>Dr. Iris Mendel</h2>" in html
+    assert '<p class="credentials">MD, FACC</p>' in html
     assert "Cardiologist at a teaching hospital." in html
-    assert '<p class="meta">Cardiology</p>' in html
+    assert (
+        '<p class="meta specialties">Reviews articles on: '
+        '<a class="topic-tag" href="/?topic=cardiology">Cardiology</a></p>'
+    ) in html
     assert "Dr. Gone Away" not in html
+
+
+def test_headings_name_the_person_and_specialties_use_the_topic_names(client):
+    """Issue 10: a heading read "…, Hematology and Internal Medicine" above the tags
+    "Hematology · Endocrinology". The heading is the name; the specialties are named once,
+    as the topics articles are filed under, in the member's tags."""
+    hematology = TopicFactory(name="Hematology", slug="hematology")
+    endocrinology = TopicFactory(name="Endocrinology", slug="endocrinology")
+    BoardMemberFactory(
+        display_name="Dr. Tomás Ferreira",
+        slug="dr-tomas-ferreira",
+        credentials="MD, PhD, Hematology",
+        specialties=[hematology, endocrinology],
+    )
+    html = client.get(reverse("reviewers:board")).text
+    assert "<h2>Dr. Tomás Ferreira</h2>" in html
+    tags = html[html.index('class="meta specialties"') :]
+    assert '<a class="topic-tag" href="/?topic=endocrinology">Endocrinology</a>' in tags
+    assert '<a class="topic-tag" href="/?topic=hematology">Hematology</a>' in tags

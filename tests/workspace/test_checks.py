@@ -12,6 +12,10 @@ from workspace import checks
 
 TODAY = datetime.date(2026, 3, 1)
 PLAIN_PATIENT = "Low vitamin B12 can make your legs feel restless. A blood test can check it."
+PATIENT_OWN = {
+    "patient_summary": "Sometimes. Low iron is a more common cause.",
+    "patient_safety_note": "See a doctor soon if your legs go numb or weak.",
+}
 DENSE_PATIENT = (
     "Pharmacokinetic heterogeneity necessitates individualised administration of "
     "cyanocobalamin supplementation, particularly in gastroenterologically compromised "
@@ -65,6 +69,7 @@ def test_citations_in_summary_and_patient_version_count_and_ranges_expand():
         body="No citations in the body here.",
         patient_body="Ask your doctor [3].",
         references=[ref(1), ref(2), ref(3)],
+        **PATIENT_OWN,
     )
     assert messages(checklist, checks.ERROR) == []
 
@@ -170,7 +175,7 @@ def test_pmid_is_one_to_eight_digits(pmid, valid):
     assert checks.pmid_is_valid(pmid) is valid
 
 
-def test_malformed_doi_pmid_url_and_future_year_are_errors_on_the_reference():
+def test_malformed_doi_pmid_url_and_future_year_are_errors_linked_to_their_fields():
     checklist = draft(
         references=[
             ref(1, doi="doi:10.12/short", pmid="PMID: 123456789", url="javascript:alert(1)"),
@@ -183,7 +188,13 @@ def test_malformed_doi_pmid_url_and_future_year_are_errors_on_the_reference():
         "Reference 1: “javascript:alert(1)” is not a web address starting with http:// or https://.",
         "Reference 2: the year 2027 is in the future.",
     ]
-    assert {p.anchor for p in checklist.problems} == {"reference-1", "reference-2"}
+    assert [p.anchor for p in checklist.problems] == [
+        "id_refs-0-doi",
+        "id_refs-0-pmid",
+        "id_refs-0-url",
+        "id_refs-1-year",
+    ]
+    assert not checklist.can_submit
 
 
 def test_a_prefixed_doi_and_pmid_pass_the_checklist():
@@ -208,14 +219,14 @@ def test_readability_is_computed_offline_with_textstat():
 
 
 def test_a_plain_patient_version_passes_and_shows_its_grade():
-    checklist = draft(patient_body=PLAIN_PATIENT)
+    checklist = draft(patient_body=PLAIN_PATIENT, **PATIENT_OWN)
     assert checklist.problems == []
     assert checklist.readability_grade == checks.readability_grade(PLAIN_PATIENT)
     assert any("Flesch-Kincaid" in item for item in checklist.passed)
 
 
 def test_a_hard_patient_version_is_a_warning_with_its_score_and_does_not_block():
-    checklist = draft(patient_body=DENSE_PATIENT)
+    checklist = draft(patient_body=DENSE_PATIENT, **PATIENT_OWN)
     [warning] = checklist.warnings
     assert warning.anchor == "id_patient_body"
     assert f"US grade {checklist.readability_grade:g}" in warning.message
@@ -225,6 +236,36 @@ def test_a_hard_patient_version_is_a_warning_with_its_score_and_does_not_block()
 def test_markdown_lists_and_headings_end_sentences_for_readability():
     text = "## What to do\n\n- Eat well\n- Sleep more\n\nSee your doctor [1]."
     assert checks.plain_text(text) == "What to do. Eat well. Sleep more. See your doctor."
+
+
+def test_a_patient_version_needs_its_own_summary_and_safety_note():
+    checklist = draft(patient_body=PLAIN_PATIENT)
+    assert [(p.level, p.anchor) for p in checklist.problems] == [
+        (checks.ERROR, "id_patient_summary"),
+        (checks.ERROR, "id_patient_safety_note"),
+    ]
+    assert messages(checklist)[0].startswith("The plain-language summary is empty.")
+    assert not checklist.can_submit
+
+
+def test_a_long_patient_summary_is_an_error_and_its_citations_are_checked():
+    checklist = draft(
+        patient_body=PLAIN_PATIENT,
+        patient_summary="word " * 60 + "more [7]",
+        patient_safety_note=PATIENT_OWN["patient_safety_note"],
+    )
+    assert messages(checklist) == [
+        "The plain-language summary cites [7] but there is no reference 7.",
+        "The plain-language summary has 61 words; keep it to 60.",
+    ]
+
+
+def test_a_patient_summary_without_a_patient_version_is_a_warning():
+    checklist = draft(patient_summary="Sometimes.")
+    assert [(p.level, p.anchor) for p in checklist.problems] == [
+        (checks.WARNING, "id_patient_body")
+    ]
+    assert checklist.can_submit
 
 
 def test_no_patient_version_is_fine():

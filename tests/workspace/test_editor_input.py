@@ -29,6 +29,8 @@ def test_html_and_script_in_every_field_are_stored_as_text_and_shown_escaped(
         summary=f"S {SCRIPT} [1].",
         body=f"B {SCRIPT} <img src=x onerror=alert(1)> [1].",
         patient_body=f"P {SCRIPT}.",
+        patient_summary=f"PS {SCRIPT}.",
+        patient_safety_note=f"PN {SCRIPT}.",
         references=[reference_row(1, title=f"T {SCRIPT}", source=f"J {SCRIPT}")],
     )
     assert signed_in.post(reverse("author:new"), data).status_code == 302

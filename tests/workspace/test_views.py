@@ -123,8 +123,8 @@ def test_invalid_input_saves_nothing_and_says_so(signed_in, article, draft, topi
         topic=topic,
         title="x" * 301,
         references=[
-            reference_row(1, doi="10.12/bad", pmid="123456789", url="javascript:alert(1)"),
-            reference_row(1, year="2999"),
+            reference_row(1, doi="10.1/" + "x" * 200, url="javascript:alert(1)"),
+            reference_row(1, year="40000"),
         ],
     )
     response = signed_in.post(url("edit", article), data)
@@ -132,11 +132,48 @@ def test_invalid_input_saves_nothing_and_says_so(signed_in, article, draft, topi
     assert flash(response) == ["Nothing was saved: correct the marked fields."]
     page = html(response)
     assert "Ensure this value has at most 300 characters" in page
-    assert "Enter a DOI such as 10.1056/NEJMoa2034577" in page
-    assert "A PubMed ID is 1 to 8 digits" in page
-    assert "2999 is in the future" in page
+    assert "This DOI is too long." in page
+    assert "Enter a valid URL." in page
+    assert "Enter the year of publication, such as 2021." in page
     draft.refresh_from_db()
     assert (draft.title, list(draft.references.values_list("title", flat=True))) == before
+
+
+def test_a_bad_doi_pmid_or_future_year_is_saved_listed_and_blocks_submission(
+    signed_in, article, draft, topic
+):
+    data = editor_data(
+        topic=topic,
+        references=[
+            reference_row(1, doi="10.12/bad", pmid="123456789"),
+            reference_row(2, year="2999"),
+        ],
+    )
+    response = signed_in.post(url("edit", article), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#checklist")
+    draft.refresh_from_db()
+    assert list(draft.references.values_list("doi", "pmid", "year")) == [
+        ("10.12/bad", "123456789", 2021),
+        ("10.1000/study2", "", 2999),
+    ]
+    page = html(signed_in.get(url("edit", article)))
+    assert (
+        '<a href="#id_refs-0-doi">Reference 1: “10.12/bad” is not a DOI; a DOI looks like '
+        "10.1056/NEJMoa2034577.</a>"
+    ) in page
+    assert '<a href="#id_refs-0-pmid">Reference 1: “123456789” is not a PubMed ID' in page
+    assert '<a href="#id_refs-1-year">Reference 2: the year 2999 is in the future.</a>' in page
+    # The anchors name the editor's own inputs, so following one lands in the field.
+    assert 'id="id_refs-0-doi"' in page and 'value="10.12/bad"' in page
+    detail = html(signed_in.get(url("detail", article)))
+    assert f'href="{url("edit", article)}#id_refs-0-doi"' in detail
+    response = signed_in.post(url("submit", article), {"note": ""})
+    assert response.status_code == 400
+    assert flash(response) == ["Not submitted: the checklist shows 3 problems to fix first."]
+    assert not Submission.objects.filter(article=article).exists()
+    draft.refresh_from_db()
+    assert not draft.is_locked
 
 
 def test_duplicate_reference_numbers_save_nothing(signed_in, article, draft, topic):
