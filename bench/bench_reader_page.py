@@ -129,7 +129,7 @@ def start_gunicorn(env, port=PORT):
         "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=ROOT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # warm_up, on a loaded machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
@@ -139,7 +139,7 @@ def start_gunicorn(env, port=PORT):
         except OSError:
             time.sleep(0.2)
     stop(process)
-    raise RuntimeError(f"gunicorn did not answer on port {port} within 30 s")
+    raise RuntimeError(f"gunicorn did not answer on port {port} within 120 s")
 
 
 def stop(process):

@@ -97,6 +97,8 @@ def report(row, measure, figure, target, passed):
     import json
 
     mark = "pass" if passed else ("—" if passed is None else "MISS")
+    # Every figure here is a time on a shared machine: say how busy it was.
+    figure = f"{figure} (load {os.getloadavg()[0]:.1f})"
     print(f"| {measure} | {figure} | {target} | {mark} |", flush=True)
     rows_file = os.environ.get("BENCH_ROWS_FILE")
     if rows_file:
