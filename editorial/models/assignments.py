@@ -134,7 +134,13 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["reviewer", "state"], name="assignment_reviewer_idx"),
+            # Covering the board view's load and median turnaround per member, so those
+            # are read from the index alone (editorial.selectors._member_figures).
+            models.Index(
+                fields=["reviewer", "state"],
+                include=["responded_at", "completed_at"],
+                name="assignment_reviewer_idx",
+            ),
             models.Index(
                 fields=["response_due"],
                 name="assignment_invited_due_idx",
