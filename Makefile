@@ -6,12 +6,13 @@ PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 DEV_SETTINGS := config.settings.development
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench migrate seed clean help stack
+.PHONY: run test lint bench bench-quick migrate seed clean help stack
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   set up .venv and run ruff, the import contracts and the whole pytest suite (PostgreSQL + Redis)"
-	@echo "make bench  run the benchmarks under bench/ and print the figures"
+	@echo "make bench  run the benchmarks under bench/ and print issue 12's target table (full figures)"
+	@echo "make bench-quick  only the target table's benchmarks, shorter rounds, data sets reused"
 	@echo "make stack  serve the demo as in production: nginx, gunicorn, Celery worker and beat (Ctrl-C stops)"
 
 $(VENV)/bin/python:
@@ -55,6 +56,10 @@ test: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	@$(PY) scripts/check_services.py
 	$(PY) bench/run.py
+
+bench-quick: $(VENV)/.dev-deps
+	@$(PY) scripts/check_services.py
+	$(PY) bench/run.py --quick
 
 # The production-like stack on one machine, without Docker (README "Running the full stack").
 STACK_PORT ?= 8080

@@ -259,14 +259,17 @@ def store_page(slug, audience, html, *, rendered_at, scopes):
         _store(page_key(slug, audience), html, rendered_at=rendered_at, scopes=scopes)
 
 
-def cached_value(key, loader, *, scopes=(SITE,)):
+def cached_value(key, loader, *, scopes=(SITE,), scopes_of=None):
     """``loader()``'s value through the cache, dropped when ``scopes`` change (the policy
-    row: ``site``)."""
+    row: ``site``), and the scopes ``scopes_of(value)`` names, if given (what the value
+    turned out to show: the board list, its members' topics)."""
     started = render_started()
     entry = _lookup(key)
     if entry is not None:
         return entry.value
     value = loader()
+    if scopes_of is not None:
+        scopes = (*scopes, *scopes_of(value))
     _store(key, value, rendered_at=started, scopes=scopes)
     return value
 

@@ -143,6 +143,7 @@ def reader_context(
         ],
         "history": _history(article, history),
         "canonical_url": canonical_url,
+        "board_url": board_url(),  # reversed once, not once per reviewer named
         "meta_description": truncate(fields["summary_text"], 200),
         "summary_text": fields["summary_text"],
     }

@@ -2,7 +2,9 @@
 
 The reader page is built from four queries whatever the size of the article: the article
 (with topic, published revision and author names), its references, its related questions
-and its review history. Keep it that way: tests/articles/test_reader_queries.py counts.
+and its review history. On PostgreSQL a published article's page reads the same rows in
+one prepared query (articles/reader_query.py); these are the path for pending articles
+and SQLite. Keep both constant: tests/articles/test_reader_queries.py counts.
 """
 
 from django.contrib.auth import get_user_model

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles import diffs, page_cache, selectors, stored_html, text
+from articles import diffs, page_cache, reader_query, selectors, stored_html, text
 from articles.client_ip import client_ip
 from articles.feedback import feedback_rate_limited, feedback_submit
 from articles.forms import FeedbackForm
@@ -92,7 +92,10 @@ def _shown(slug):
     """The article and the revision readers get, or 404: the published revision, or (if
     the policy publishes pending articles, site-wide or for the article's topic) the one in
     review of a never-approved article."""
-    article = selectors.reader_article(slug)
+    return _shown_of(selectors.reader_article(slug))
+
+
+def _shown_of(article):
     if article is None:
         raise Http404("No article here.")
     if article.published_revision_id:
@@ -106,14 +109,22 @@ def _shown(slug):
 
 
 def _render_article(slug, audience):
-    article, revision = _shown(slug)
+    rows = reader_query.page_rows(slug)  # PostgreSQL: one prepared query
+    if rows is not None and rows.references is not None:  # published
+        article, references, related, history = rows
+        revision = article.published_revision
+    else:  # pending, missing, or SQLite
+        article, revision = _shown_of(rows.article) if rows is not None else _shown(slug)
+        references, related = list(revision.references.all()), None
+        # A never-approved article has no review history: save the query.
+        history = None if article.published_revision_id else []
     context = reader_context(
         article=article,
         revision=revision,
-        references=list(revision.references.all()),
+        references=references,
         audience=audience,
-        # A never-approved article has no review history: save the query.
-        history=None if article.published_revision_id else [],
+        related=related,
+        history=history,
     )
     # Rendered without the request, so nothing of the visitor (user, CSRF token, messages)
     # can reach a page that is then served to everyone.

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
+from common import report, use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_audit"
 ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "1000000"))
@@ -80,9 +80,12 @@ def main():
     checked, broken = verify_chain()
     elapsed = time.perf_counter() - started
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    print(
-        f"| verify_audit over {checked:,} entries | {elapsed:.1f} s, peak memory +{grown:.0f} MB, "
-        f"{'intact' if broken is None else broken} | target ≤ 30 s, constant memory |"
+    report(
+        "verify-audit",
+        f"verify_audit over {checked:,} entries",
+        f"{elapsed:.1f} s, peak memory +{grown:.0f} MB, {'intact' if broken is None else broken}",
+        "≤ 30 s, constant memory",
+        elapsed <= 30 and grown < 100 and broken is None,
     )
     changelist_timings()
     return 0
@@ -117,10 +120,13 @@ def changelist_timings(runs=20):
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         timings.sort()
-        print(
-            f"| {label} ({response.status_code}) | median {statistics.median(timings):.0f} ms, "
-            f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms, {len(queries)} queries "
-            f"| target p95 ≤ 200 ms |"
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        report(
+            "staff-lists",
+            f"{label}, {ENTRIES:,} entries ({response.status_code})",
+            f"median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, {len(queries)} queries",
+            "p95 ≤ 200 ms, constant queries",
+            p95 <= 200 and response.status_code == 200,
         )
 
 

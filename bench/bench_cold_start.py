@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import use_own_database  # noqa: E402 - bench/common.py, beside this script
+from common import report, use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_cold"
 ARTICLE = "/articles/vitamin-b12-deficiency-restless-legs/"
@@ -87,11 +87,13 @@ def main():
         f"  without warm-up: first draft save {cold['save'] * 1000:.0f} ms "
         f"({cold['save_status']}), first article render {cold['render'] * 1000:.0f} ms"
     )
-    print(
-        f"| first draft save / first article render in a fresh process (after warm_up) | "
-        f"{warm['save'] * 1000:.0f} ms ({warm['save_status']}) / "
-        f"{warm['render'] * 1000:.0f} ms ({warm['render_status']}) | "
-        f"target ≤ 500 ms / ≤ 50 ms |"
+    save_ms, render_ms = warm["save"] * 1000, warm["render"] * 1000
+    report(
+        "cold-start",
+        "first draft save / first article render in a fresh process (after warm_up)",
+        f"{save_ms:.0f} ms ({warm['save_status']}) / {render_ms:.0f} ms ({warm['render_status']})",
+        "≤ 500 ms / ≤ 50 ms",
+        save_ms <= 500 and render_ms <= 50,
     )
     return 0
 

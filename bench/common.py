@@ -79,3 +79,39 @@ def signing_key_file():
             )
         )
     return str(path)
+
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0", "false")
+
+
+def quick(full, short):
+    """``short`` under ``make bench-quick`` (BENCH_QUICK=1), else ``full``."""
+    return short if QUICK else full
+
+
+def report(row, measure, figure, target, passed):
+    """Print one row of the issue's target table in the one format every benchmark uses,
+    ``| measure | figure | target | pass |`` (or ``MISS``), and hand it to ``bench/run.py``
+    (through the file named by BENCH_ROWS_FILE) under ``row``, the table row it belongs
+    to. ``passed`` is None when the figure has no pass mark of its own."""
+    import json
+
+    mark = "pass" if passed else ("—" if passed is None else "MISS")
+    # Every figure here is a time on a shared machine: say how busy it was.
+    figure = f"{figure} (load {os.getloadavg()[0]:.1f})"
+    print(f"| {measure} | {figure} | {target} | {mark} |", flush=True)
+    rows_file = os.environ.get("BENCH_ROWS_FILE")
+    if rows_file:
+        with open(rows_file, "a", encoding="utf-8") as out:
+            out.write(
+                json.dumps(
+                    {
+                        "row": row,
+                        "measure": measure,
+                        "figure": figure,
+                        "target": target,
+                        "mark": mark,
+                    }  # fmt: skip
+                )
+                + "\n"
+            )

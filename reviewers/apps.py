@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReviewersConfig(AppConfig):
     name = "reviewers"
     verbose_name = "Medical Advisory Board"
+
+    def ready(self):
+        from reviewers.views import connect_signals
+
+        connect_signals()

@@ -120,13 +120,39 @@ def check(submission, name, actor):
 
 def transition(*, submission, name, actor, comment="", data=None, action=None):
     """Take step ``name`` on a submission the caller has locked and checked: transition,
-    save, audit, public status. A submission that leaves review closes its open
+    save, public status, audit. A submission that leaves review closes its open
     assignments (each with its own audit entry). Returns the audit entry."""
+    from_state = take_step(submission=submission, name=name)
+    return record_step(
+        submission=submission,
+        name=name,
+        actor=actor,
+        from_state=from_state,
+        comment=comment,
+        data=data,
+        action=action,
+    )
+
+
+def take_step(*, submission, name):
+    """The first half of ``transition``: the state change, saved, and what readers are
+    told. No audit entry yet, so the audit chain's lock is not taken: a service does
+    whatever else it can between this and ``record_step`` (which takes the lock and
+    holds it to the commit), so that every other workflow write waits less. Returns the
+    state it left."""
     require_transaction()
     method = check_state(submission, name)
     from_state = submission.state
     method()
     submission.save(update_fields=["state", "decided_at", "submitted_at", "updated_at"])
+    set_public_status(submission)
+    return from_state
+
+
+def record_step(*, submission, name, actor, from_state, comment="", data=None, action=None):
+    """The second half of ``transition``: the step's audit entry (this takes the audit
+    chain's lock, held until commit), then, for a submission that left review, its open
+    assignments closed (their entries follow the step's in the chain)."""
     entry = audit_record(
         actor=actor,
         action=action or AuditAction(f"submission.{name}"),
@@ -137,7 +163,6 @@ def transition(*, submission, name, actor, comment="", data=None, action=None):
         comment=comment,
         data={"revision": submission.revision.number, **(data or {})},
     )
-    set_public_status(submission)
     if submission.state not in REVIEWABLE_STATES:
         close_open_assignments(
             submission=submission,

@@ -57,20 +57,25 @@ def _do_approve(
             "The revision's content no longer matches what was submitted; not approved."
         )
     snapshot = [member.public_snapshot() for member in reviewers]
-    entry = _core.transition(
-        submission=submission,
-        name="approve",
-        actor=actor,
-        comment=comment,
-        data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
-        action=action,
-    )
+    from_state = _core.take_step(submission=submission, name="approve")
     override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
+    # Published before the audit entry: the audit chain's lock (taken by the entry, held
+    # to the commit) then covers only the entry, the closed assignments, the signed
+    # record that needs the entry's hash, and the authors' notifications.
     review_record = _publish(
         submission,
         snapshot,
         override_reason=comment if override else "",
         literature_current_through=literature_current_through,
+    )
+    entry = _core.record_step(
+        submission=submission,
+        name="approve",
+        actor=actor,
+        from_state=from_state,
+        comment=comment,
+        data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
+        action=action,
     )
     records.sign_approval(submission=submission, entry=entry, review_record=review_record)
     _core.notify_authors(entry, submission)

@@ -52,3 +52,35 @@ def test_headings_name_the_person_and_specialties_use_the_topic_names(client):
     tags = html[html.index('class="meta specialties"') :]
     assert '<a class="topic-tag" href="/?topic=endocrinology">Endocrinology</a>' in tags
     assert '<a class="topic-tag" href="/?topic=hematology">Hematology</a>' in tags
+
+
+def test_the_board_list_is_cached_and_dropped_when_a_member_or_a_specialty_changes(
+    client, settings, django_assert_num_queries
+):
+    """Issue 12: /board/ is a shared fragment of the reader cache. A second request reads
+    no member rows; renaming a member, changing their specialties or renaming a topic
+    they cover shows on the next request."""
+    from articles import page_cache
+
+    settings.READER_CACHE_CHECK_SECONDS = 600
+    cardiology = TopicFactory(name="Cardiology", slug="cardiology")
+    member = BoardMemberFactory(
+        display_name="Dr. Iris Mendel", slug="dr-iris-mendel", specialties=[cardiology]
+    )
+    page_cache.reset()
+    assert page_cache.refresh()  # this process has seen the changes made above
+    url = reverse("reviewers:board")
+    assert "Dr. Iris Mendel" in client.get(url).text
+    with django_assert_num_queries(0):
+        assert "Dr. Iris Mendel" in client.get(url).text
+
+    member.display_name = "Dr. Iris Mendel-Park"
+    member.save()
+    assert "Dr. Iris Mendel-Park" in client.get(url).text
+
+    member.specialties.add(TopicFactory(name="Neurology", slug="neurology"))
+    assert "Neurology" in client.get(url).text
+
+    cardiology.name = "Heart medicine"
+    cardiology.save()
+    assert "Heart medicine" in client.get(url).text

@@ -1,0 +1,268 @@
+"""Staff lists at scale: each staff list and the board view at 50,000 articles, 150,000
+assignments, 1,000,000 audit entries and 1,000,000 notifications (issue 12).
+
+Builds (once, with set-based SQL: ``INSERT … SELECT generate_series``; later runs reuse
+it) ``imprimatur_bench_staff`` on the server of ``DATABASE_URL``: 50,000 articles over 20
+topics, each with a locked revision and a submission (60% approved), three assignments per
+submission over 100 reviewers (1,500 each), a decision for each completed assignment,
+1,000,000 audit entries, 1,000,000 outbox notifications and ~10,000 reader reports. Then,
+through Django's test client, renders each list ``BENCH_RUNS`` times (default 20; 8 with
+BENCH_QUICK=1) as the user who sees it, and reports the median, p95 and number of queries
+of each (target: p95 ≤ 200 ms, and a number of queries that does not grow with the data:
+the lists' query-count tests compare 5 and 50 rows). Nothing here asserts a timing.
+
+Run: ``.venv/bin/python bench/bench_staff_lists.py`` (or ``make bench``). The data set takes
+a few minutes to build the first time.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common import measure_get, quick, report, use_own_database  # noqa: E402 - bench/common.py
+
+DATABASE = "imprimatur_bench_staff"
+ARTICLES = 50_000
+PER_SUBMISSION = 3
+REVIEWERS = 100
+TOPICS = 20
+AUDIT = 1_000_000
+NOTIFICATIONS = 1_000_000
+RUNS = int(os.environ.get("BENCH_RUNS", quick("20", "8")))
+
+# Set-based inserts, run in order; %(name)s are the ids the ORM created first.
+SQL = """
+INSERT INTO articles_article (slug, topic_id, created_at, review_status, reviewed_by,
+    published_revision_id, first_published_at, last_reviewed_at, next_review_due,
+    approved_by_override, override_reason, re_check)
+SELECT 'bench-staff-' || n, %(topic0)s + n %% {topics}, now(), 'not_submitted', '[]',
+    NULL, NULL, NULL, NULL, false, '', ''
+FROM generate_series(0, {articles} - 1) AS n;
+
+INSERT INTO articles_article_authors (article_id, user_id)
+SELECT id, %(author)s FROM articles_article WHERE slug LIKE 'bench-staff-%%';
+
+INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
+    created_by_id, created_at, locked_at, content_hash)
+SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '',
+    %(author)s, now() - interval '400 days', now() - interval '400 days',
+    lpad(id::text, 64, '0')
+FROM articles_article WHERE slug LIKE 'bench-staff-%%';
+
+INSERT INTO editorial_submission (article_id, revision_id, content_hash, kind, state,
+    previous_id, author_note, submitted_by_id, submitted_at, decided_at, updated_at)
+SELECT r.article_id, r.id, r.content_hash, 'new',
+    CASE WHEN r.article_id %% 10 < 6 THEN 'approved' ELSE 'under_review' END,
+    NULL, '', %(author)s,
+    now() - ((r.article_id %% 400) || ' days')::interval,
+    CASE WHEN r.article_id %% 10 < 6
+        THEN now() - ((r.article_id %% 400) || ' days')::interval
+             + ((3 + r.article_id %% 25) || ' days')::interval END,
+    now()
+FROM articles_revision r JOIN articles_article a ON a.id = r.article_id
+WHERE a.slug LIKE 'bench-staff-%%';
+
+UPDATE articles_article a SET published_revision_id = s.revision_id,
+    review_status = 'approved', last_reviewed_at = s.decided_at,
+    first_published_at = s.decided_at,
+    next_review_due = (s.decided_at + interval '365 days')::date
+FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
+    AND a.slug LIKE 'bench-staff-%%';
+
+INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
+    invited_at, response_due, responded_at, review_due, completed_at, closed_at,
+    close_reason, escalated_at, updated_at)
+SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
+    st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
+    CASE WHEN st.state <> 'invited'
+        THEN s.submitted_at + ((s.id + k) %% 6 || ' days')::interval + interval '3 hours' END,
+    CASE WHEN st.state IN ('accepted', 'completed')
+        THEN (s.submitted_at + interval '18 days')::date END,
+    CASE WHEN st.state = 'completed'
+        THEN s.submitted_at
+             + ((s.id + k) %% 6 + 2 + (s.id * 7 + k) %% 20 || ' days')::interval END,
+    NULL,
+    CASE WHEN st.state = 'declined'
+        THEN (ARRAY['Too busy', 'Outside my expertise', 'On leave', ''])[1 + s.id %% 4]
+        ELSE '' END,
+    CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
+        THEN s.submitted_at + interval '20 days' END,
+    now()
+FROM editorial_submission s
+JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE 'bench-staff-%%'
+CROSS JOIN generate_series(0, {per} - 1) AS k
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN s.state = 'approved'
+        THEN CASE WHEN k = 2 AND s.id %% 5 = 0 THEN 'declined' ELSE 'completed' END
+    WHEN k = 2 THEN 'invited' ELSE 'accepted' END AS state) AS st;
+
+
+INSERT INTO editorial_decision (assignment_id, submission_id, revision_id, outcome, comment,
+    confirmed_no_conflict, literature_current_through, created_at)
+SELECT a.id, a.submission_id, s.revision_id, 'approve', '', true, NULL, a.completed_at
+FROM editorial_assignment a JOIN editorial_submission s ON s.id = a.submission_id
+WHERE a.state = 'completed';
+
+INSERT INTO editorial_auditentry (sequence, created_at, actor_id, actor_label, action,
+    target_type, target_id, article_id, from_state, to_state, comment, data, prev_hash, hash)
+SELECT n, now() - ((({audit} - n) / 20) || ' minutes')::interval, NULL, 'system',
+    (ARRAY['submission.submit', 'submission.start_review', 'assignment.accept',
+           'submission.approve'])[1 + n %% 4],
+    'editorial.submission', 1 + n %% {articles},
+    (SELECT min(id) FROM articles_article) + n %% {articles},
+    'submitted', 'under_review', 'Benchmark entry', '{{}}',
+    encode(sha256(('h' || (n - 1))::bytea), 'hex'), encode(sha256(('h' || n)::bytea), 'hex')
+FROM generate_series(1, {audit}) AS n;
+
+INSERT INTO editorial_notification (kind, dedupe_key, recipient_id, to_email, subject,
+    body_text, body_html, link, article_id, submission_id, assignment_id, created_at,
+    claimed_at, sent_at, attempts, last_error, superseded)
+SELECT (ARRAY['event', 'reminder', 'escalation', 'digest'])[1 + n %% 4], 'bench-' || n,
+    %(reviewer_user0)s + n %% {reviewers}, 'r@example.org', 'Benchmark notification ' || n,
+    'Body', '<p>Body</p>', '', (SELECT min(id) FROM articles_article) + n %% {articles}, NULL, NULL,
+    now() - ((({notifications} - n) / 20) || ' minutes')::interval,
+    CASE WHEN n %% 50 <> 0 THEN now() END, CASE WHEN n %% 50 <> 0 THEN now() END,
+    CASE WHEN n %% 50 <> 0 THEN 1 ELSE 0 END, '', false
+FROM generate_series(1, {notifications}) AS n;
+
+INSERT INTO articles_feedback (article_id, revision_id, kind, message, email, audience,
+    status, chair_note, created_at, updated_at)
+SELECT a.id, a.published_revision_id, (ARRAY['error', 'question'])[1 + a.id %% 2],
+    'A possible error.', '', '', CASE WHEN a.id %% 5 = 0 THEN 'new' ELSE 'invalid' END, '',
+    a.last_reviewed_at + interval '30 days', a.last_reviewed_at + interval '31 days'
+FROM articles_article a WHERE a.published_revision_id IS NOT NULL
+    AND a.slug LIKE 'bench-staff-%%' AND a.id %% 3 = 0;
+"""
+
+
+def _build():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection, transaction
+
+    from articles.models import Article, Topic
+    from editorial.models import AuditEntry, Notification
+    from reviewers.models import BoardMember
+
+    if Notification.objects.filter(dedupe_key=f"bench-{NOTIFICATIONS}").exists():
+        print("Reusing the existing data set.")
+        return
+    if Article.objects.exists() or AuditEntry.objects.exists():
+        sys.exit(f"{DATABASE} holds a partial data set: drop the database and run again.")
+    started = time.perf_counter()
+    user_model = get_user_model()
+    with transaction.atomic():
+        topics = Topic.objects.bulk_create(
+            Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(TOPICS)
+        )
+        author = user_model.objects.create_user("bench-author", "author@example.org")
+        chair = user_model.objects.create_user("bench-chair", "chair@example.org", is_staff=True)
+        chair.groups.add(Group.objects.get(name="Board chair"))
+        users = user_model.objects.bulk_create(
+            user_model(username=f"bench-reviewer-{n}", email=f"r{n}@example.org", is_staff=True)
+            for n in range(REVIEWERS)
+        )
+        Group.objects.get(name="Reviewers").user_set.add(*users)
+        members = BoardMember.objects.bulk_create(
+            BoardMember(
+                user=user,
+                display_name=f"Dr. Bench {n:03}",
+                slug=f"dr-bench-{n}",
+                credentials="MD",
+                max_open_assignments=2000,
+            )
+            for n, user in enumerate(users)
+        )
+        BoardMember.specialties.through.objects.bulk_create(
+            BoardMember.specialties.through(boardmember=m, topic=topics[n % TOPICS])
+            for n, m in enumerate(members)
+        )
+        member_ids = sorted(m.pk for m in members)
+        topic_ids = sorted(t.pk for t in topics)
+        user_ids = sorted(u.pk for u in users)
+        # The SQL picks reviewers, topics and users by offset from the first id.
+        assert member_ids == list(range(member_ids[0], member_ids[0] + REVIEWERS))
+        assert topic_ids == list(range(topic_ids[0], topic_ids[0] + TOPICS))
+        assert user_ids == list(range(user_ids[0], user_ids[0] + REVIEWERS))
+        script = SQL.format(
+            topics=TOPICS,
+            articles=ARTICLES,
+            reviewers=REVIEWERS,
+            per=PER_SUBMISSION,
+            audit=AUDIT,
+            notifications=NOTIFICATIONS,
+        )
+        params = {
+            "topic0": topic_ids[0],
+            "author": author.pk,
+            "chair": chair.pk,
+            "member0": member_ids[0],
+            "reviewer_user0": user_ids[0],
+        }
+        with connection.cursor() as cursor:
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, params)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would, in time
+    print(f"Built the data set in {time.perf_counter() - started:.0f} s.")
+
+
+def pages():
+    from django.urls import reverse
+
+    queue = reverse("admin:editorial_assignment_changelist")
+    reviewer, chair = "bench-reviewer-0", "bench-chair"
+    return [
+        ("reviewer's queue (open, by due date)", reviewer, queue),
+        ("reviewer's queue, overdue filter", reviewer, queue + "?overdue=yes"),
+        ("chair: all open assignments", chair, queue),
+        ("chair: every assignment (state=all)", chair, queue + "?state=all"),
+        ("chair: every assignment, page 500", chair, queue + "?state=all&p=500"),
+        ("chair: board view", chair, reverse("admin:editorial_board")),
+        ("article changelist", chair, reverse("admin:articles_article_changelist")),
+        ("submission changelist", chair, reverse("admin:editorial_submission_changelist")),
+        ("decision changelist", chair, reverse("admin:editorial_decision_changelist")),
+        ("audit log changelist", chair, reverse("admin:editorial_auditentry_changelist")),
+        ("audit log, action filter", chair,
+         reverse("admin:editorial_auditentry_changelist") + "?action__exact=submission.approve"),
+        ("outbox changelist", chair, reverse("admin:editorial_notification_changelist")),
+        ("outbox, unsent", chair,
+         reverse("admin:editorial_notification_changelist") + "?sent=no"),
+        ("feedback changelist", chair, reverse("admin:articles_feedback_changelist")),
+        ("public board list /board/", None, reverse("reviewers:board")),
+    ]  # fmt: skip
+
+
+def main():
+    use_own_database(DATABASE)
+    _build()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    users = get_user_model().objects
+    for label, username, url in pages():
+        client = Client()
+        if username:
+            client.force_login(users.get(username=username))
+        try:
+            median, p95, queries, response = measure_get(client, url, runs=RUNS)
+        except SystemExit as failure:
+            report("staff-lists", label, f"failed: {failure}", "p95 ≤ 200 ms", False)
+            continue
+        report(
+            "staff-lists",
+            f"{label} ({url})",
+            f"median {median:.0f} ms, p95 {p95:.0f} ms, {queries} queries",
+            "p95 ≤ 200 ms, constant queries",
+            p95 <= 200,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
