@@ -276,7 +276,7 @@ class AssignmentAdmin(
             )
         return format_html("{} due {}", what.capitalize(), day(obj.due_on))
 
-    @admin.display(description="respond")
+    @admin.display(description="respond", empty_value="")
     def respond(self, obj):
         if not obj.is_mine:
             return ""
