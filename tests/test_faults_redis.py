@@ -158,9 +158,10 @@ services.submission_start_review(submission=submission, actor=chair)
 
 client = Client()
 client.force_login(chair)
-url = reverse("admin:editorial_submission_transition", args=[submission.pk, "approve"])
+url = reverse("admin:editorial_submission_override", args=[submission.pk])
 started = time.monotonic()
-response = client.post(url, {{"comment": "Approved while Redis hangs.", "password": "{password}"}})
+response = client.post(url, {{"outcome": "approve", "reason": "Approved while Redis hangs.",
+                              "password": "{password}", "confirm": "1"}})
 approve_took = time.monotonic() - started
 print(json.dumps({{"submit": submit_took, "approve": approve_took,
                   "status": response.status_code, "submission": submission.pk}}))
