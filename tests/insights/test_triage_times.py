@@ -90,7 +90,7 @@ def test_the_migration_dates_reports_triaged_before_it_from_their_last_change(re
     untouched = Feedback.objects.create(
         article=report.article, kind=FeedbackKind.ERROR, message="!"
     )
-    migration = importlib.import_module("articles.migrations.0010_feedback_triaged_at")
+    migration = importlib.import_module("articles.migrations.0011_feedback_triaged_at")
     migration.backfill_triaged_at(apps, None)
     report.refresh_from_db()
     untouched.refresh_from_db()

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_feedback_triaged_at'),
-        ('editorial', '0013_decision_signatures'),
+        ('articles', '0011_feedback_triaged_at'),
+        ('editorial', '0016_assignment_list_indexes'),
         ('reviewers', '0005_board_member_orcid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

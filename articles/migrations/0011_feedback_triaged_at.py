@@ -15,7 +15,7 @@ def backfill_triaged_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_re_check_reason'),
+        ('articles', '0010_revision_patient_summary_and_safety_note'),
     ]
 
     operations = [

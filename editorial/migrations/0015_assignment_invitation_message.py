@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0013_decision_signatures'),
+        ('editorial', '0014_decision_confidential_comment_checked_references'),
     ]
 
     operations = [

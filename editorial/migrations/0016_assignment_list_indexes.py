@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0013_decision_signatures'),
+        ('editorial', '0015_assignment_invitation_message'),
         ('reviewers', '0005_board_member_orcid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
