@@ -94,3 +94,17 @@ def test_a_notice_still_shows(orm_only):
     fast_html, _ = views._render_article(article.slug, "professional")
     assert fast_html == orm_only(article.slug, "professional")[0]
     assert "A dose was corrected." in fast_html.decode()
+
+
+@pytest.mark.parametrize("length", [1, 10, 199, 200, 201, 1200])
+@pytest.mark.parametrize(
+    "text", ["", "short", "a" * 200, "a" * 201, "e\u0301" * 150, "e\u0301" * 250, "Ünïcödé " * 40]
+)
+def test_truncate_is_djangos_truncator(text, length):
+    """``rendering.truncate`` skips Truncator's walk over a text that fits, with the
+    same result for every length, combining characters included."""
+    from django.utils.text import Truncator
+
+    from articles.rendering import truncate
+
+    assert truncate(text, length) == Truncator(text).chars(length)
