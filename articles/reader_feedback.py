@@ -47,7 +47,11 @@ class Feedback(models.Model):
         app_label = "articles"
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
-        indexes = [models.Index(fields=["status", "-created_at"], name="feedback_triage_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="feedback_triage_idx"),
+            # The feedback changelist's order (the admin adds -id).
+            models.Index(fields=["-created_at", "-id"], name="feedback_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=FeedbackKind.values), name="feedback_kind_valid"

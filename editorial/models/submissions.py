@@ -101,7 +101,11 @@ class Submission(ConcurrentTransitionMixin, models.Model):
                 violation_error_message="This article already has a submission in review.",
             ),
         ]
-        indexes = [models.Index(fields=["state", "-submitted_at"], name="submission_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "-submitted_at"], name="submission_state_idx"),
+            # The submission changelist's order (the admin adds -id).
+            models.Index(fields=["-submitted_at", "-id"], name="submission_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.article.slug} r{self.revision.number} ({self.get_state_display()})"
