@@ -3,6 +3,8 @@ ORM's four queries build: the same page, byte for byte, for a published article 
 references, curated and same-topic related questions, a review history and authors with
 ORCID iDs; the same 404s; the pending path unchanged."""
 
+import json
+
 import pytest
 from django.http import Http404
 from django.utils import timezone
@@ -108,3 +110,15 @@ def test_truncate_is_djangos_truncator(text, length):
     from articles.rendering import truncate
 
     assert truncate(text, length) == Truncator(text).chars(length)
+
+
+def test_json_ld_script_escapes_what_could_end_the_script():
+    from articles.presentation import json_ld_script
+
+    data = {"name": "</script><script>alert(1)</script> & <b>", "n": 1, "list": ["a<b", "c&d"]}
+    text = json_ld_script(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert text == json.dumps(data, ensure_ascii=False).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    )
+    assert json.loads(text) == data
