@@ -56,6 +56,8 @@ class Feedback(models.Model):
                 name="feedback_triaged_at_idx",
                 condition=models.Q(triaged_at__isnull=False),
             ),
+            # The feedback changelist's order (the admin adds -id).
+            models.Index(fields=["-created_at", "-id"], name="feedback_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(

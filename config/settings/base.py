@@ -129,7 +129,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep each web process's connection between requests (a new PostgreSQL connection costs
 # more than an uncached reader page's four queries); checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     # Let psycopg keep prepared statements on a connection. Django's own cursors bind on
     # the client and never prepare; only the reader page's one statement asks to be

@@ -281,7 +281,11 @@ class Decision(models.Model):
                 name="decision_comment_unless_approve",
             ),
         ]
-        indexes = [models.Index(fields=["submission", "outcome"], name="decision_submission_idx")]
+        indexes = [
+            models.Index(fields=["submission", "outcome"], name="decision_submission_idx"),
+            # The decision changelist's order (the admin adds -id).
+            models.Index(fields=["-created_at", "-id"], name="decision_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()} by {self.assignment.reviewer.display_name}"

@@ -70,6 +70,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The outbox changelist's order (the admin adds -id): no sort of every row.
+            models.Index(fields=["-created_at", "-id"], name="notification_newest_idx"),
             models.Index(
                 fields=["created_at"],
                 name="notification_unsent_idx",

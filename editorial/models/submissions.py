@@ -109,6 +109,8 @@ class Submission(ConcurrentTransitionMixin, models.Model):
                 name="submission_approved_idx",
                 condition=models.Q(state=SubmissionState.APPROVED),
             ),
+            # The submission changelist's order (the admin adds -id).
+            models.Index(fields=["-submitted_at", "-id"], name="submission_newest_idx"),
         ]
 
     def __str__(self):

@@ -3,6 +3,8 @@ ORM's four queries build: the same page, byte for byte, for a published article 
 references, curated and same-topic related questions, a review history and authors with
 ORCID iDs; the same 404s; the pending path unchanged."""
 
+import json
+
 import pytest
 from django.http import Http404
 from django.utils import timezone
@@ -94,3 +96,29 @@ def test_a_notice_still_shows(orm_only):
     fast_html, _ = views._render_article(article.slug, "professional")
     assert fast_html == orm_only(article.slug, "professional")[0]
     assert "A dose was corrected." in fast_html.decode()
+
+
+@pytest.mark.parametrize("length", [1, 10, 199, 200, 201, 1200])
+@pytest.mark.parametrize(
+    "text", ["", "short", "a" * 200, "a" * 201, "e\u0301" * 150, "e\u0301" * 250, "Ünïcödé " * 40]
+)
+def test_truncate_is_djangos_truncator(text, length):
+    """``rendering.truncate`` skips Truncator's walk over a text that fits, with the
+    same result for every length, combining characters included."""
+    from django.utils.text import Truncator
+
+    from articles.rendering import truncate
+
+    assert truncate(text, length) == Truncator(text).chars(length)
+
+
+def test_json_ld_script_escapes_what_could_end_the_script():
+    from articles.presentation import json_ld_script
+
+    data = {"name": "</script><script>alert(1)</script> & <b>", "n": 1, "list": ["a<b", "c&d"]}
+    text = json_ld_script(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert text == json.dumps(data, ensure_ascii=False).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    )
+    assert json.loads(text) == data
