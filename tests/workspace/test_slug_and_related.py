@@ -38,6 +38,7 @@ def test_an_empty_slug_is_made_from_the_question(signed_in, topic):
 def test_a_draft_slug_can_be_changed_before_the_first_submission(signed_in, article, draft, topic):
     page = html(signed_in.get(url("edit", article)))
     assert f'name="slug" value="{article.slug}"' in page
+    assert "as in /articles/b12-and-restless-legs/. Left empty" in page
     response = signed_in.post(url("edit", article), editor_data(topic=topic, slug="a-better-one"))
     assert response.status_code == 302
     article.refresh_from_db()
