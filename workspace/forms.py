@@ -164,11 +164,19 @@ class ArticleForm(forms.Form):
 
     def clean_related(self):
         """The chosen articles, those already linked first in their order, then the new
-        ones in the order listed."""
+        ones in the order listed. A link to an article not offered (one not published,
+        linked by the editors) is kept: the author could not have unticked it."""
         chosen = list(self.cleaned_data["related"])
-        order = {}
-        if self.article is not None:
-            order = {link.related_id: link.position for link in self.article.related_links.all()}
+        if self.article is None:
+            return chosen
+        links = list(self.article.related_links.select_related("related"))
+        offered = set(
+            self.fields["related"]
+            .queryset.filter(pk__in=[link.related_id for link in links])
+            .values_list("pk", flat=True)
+        )
+        chosen += [link.related for link in links if link.related_id not in offered]
+        order = {link.related_id: link.position for link in links}
         return sorted(chosen, key=lambda other: order.get(other.pk, MAX_RELATED + 1))
 
     def clean_coauthors(self):

@@ -136,10 +136,10 @@ def test_the_override_approved_article_tells_the_truth_on_its_page(seeded_demo, 
 def test_the_b12_article_has_its_own_plain_language_summary_and_safety_note(seeded_demo, client):
     article = Article.objects.get(slug="vitamin-b12-deficiency-restless-legs")
     revision = article.published_revision
-    assert revision.patient_summary.startswith("Maybe, but doctors are not sure.")
+    assert revision.patient_summary.startswith("Maybe, but doctors are not sure [2, 3].")
     assert "See a doctor soon if your feet or legs go numb" in revision.patient_safety_note
     html = client.get(article.get_absolute_url(), {"audience": "patient"}).text
-    assert "Maybe, but doctors are not sure." in html
+    assert "Maybe, but doctors are not sure" in html
     safety = html[html.index('id="safety-heading"') : html.index("</aside>")]
     assert "See a doctor soon" in safety
     assert "A normal hemoglobin and mean cell volume" not in safety

@@ -125,7 +125,7 @@ def test_the_patient_version_opens_with_its_own_summary_and_safety_note(
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}{demo['published'].get_absolute_url()}?audience=patient")
-    assert "Maybe, but doctors are not sure." in page.locator(".summary").inner_text()
+    assert "Maybe, but doctors are not sure" in page.locator(".summary").inner_text()
     assert "See a doctor soon" in page.locator("aside.safety").inner_text()
     assert "mean cell volume" not in page.locator("aside.safety").inner_text()
     assert overflow(page) <= 0

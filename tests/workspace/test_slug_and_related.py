@@ -38,6 +38,7 @@ def test_an_empty_slug_is_made_from_the_question(signed_in, topic):
 def test_a_draft_slug_can_be_changed_before_the_first_submission(signed_in, article, draft, topic):
     page = html(signed_in.get(url("edit", article)))
     assert f'name="slug" value="{article.slug}"' in page
+    assert "as in /articles/b12-and-restless-legs/. Left empty" in page
     response = signed_in.post(url("edit", article), editor_data(topic=topic, slug="a-better-one"))
     assert response.status_code == 302
     article.refresh_from_db()
@@ -128,3 +129,15 @@ def test_readers_see_the_related_questions_the_author_chose(signed_in, author, t
     page = client.get(article.get_absolute_url()).content.decode()
     related = page[page.index('id="related-heading"') :]
     assert f'<a href="{iron.get_absolute_url()}">' in related
+
+
+def test_a_link_to_an_article_not_offered_is_kept(signed_in, article, draft, topic):
+    pending = ArticleFactory(slug="in-review-elsewhere")
+    RelatedQuestion.objects.create(article=article, related=pending, position=1)
+    iron = published_article("iron-kept", "rel5")
+    response = signed_in.post(url("edit", article), editor_data(topic=topic, related=[iron]))
+    assert response.status_code == 302
+    assert list(article.related_links.values_list("related__slug", flat=True)) == [
+        "in-review-elsewhere",
+        "iron-kept",
+    ]
