@@ -84,7 +84,7 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     @admin.display(description="state", ordering="sent_at")
     def state(self, obj):
-        """Sent, failed (given up), superseded (never sent) or queued, with the attempts."""
+        """Sent, failed (given up, with why), superseded (never sent) or queued."""
         if obj.sent_at:
             label, css = "Sent", "approved"
         elif obj.failed_at:
@@ -93,5 +93,13 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
             label, css = "Superseded", "muted"
         else:
             label, css = "Queued", "submitted"
-        tries = f" after {obj.attempts} attempts" if obj.failed_at and obj.attempts else ""
-        return format_html('<span class="badge badge--{}">{}</span>{}', css, label, tries)
+        if not obj.failed_at:
+            return format_html('<span class="badge badge--{}">{}</span>', css, label)
+        # Why it failed, shortened: the whole error is on the email's page.
+        return format_html(
+            '<span class="badge badge--{}">{}</span> after {} attempt(s): {}',
+            css,
+            label,
+            obj.attempts,
+            truncatechars(obj.last_error, 80),
+        )
