@@ -29,9 +29,15 @@ class BoardMemberAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_filter = ["is_active", "specialties"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]
     list_select_related = ["user"]
-    filter_horizontal = ["specialties"]
     prepopulated_fields = {"slug": ["display_name"]}
     inlines = [ConflictInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Checkboxes, not Django's two-box picker: a short list, usable on a phone, and
+        # without the picker's ARIA on a plain span (axe: aria-prohibited-attr).
+        if db_field.name == "specialties":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ConflictForm(forms.ModelForm):

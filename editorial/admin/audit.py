@@ -37,6 +37,7 @@ class AuditEntryAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_filter = ["action", TargetTypeFilter, ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_label", "action", "comment", "article__slug"]
     list_select_related = ["article"]
+    list_per_page = 50
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
     @admin.display(description="target")

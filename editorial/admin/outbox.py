@@ -39,7 +39,7 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     """Every email, reminder and escalation as the outbox recorded it: read-only, like the
     audit log. The chair reads it to see who was told what, and whether it went out."""
 
-    list_display = ["when", "subject_line", "to_email", "kind", "state"]
+    list_display = ["when", "subject_line", "to", "kind", "state"]
     list_display_links = ["when", "subject_line"]
     # A page a person can scan; the body is on each email's own page.
     list_per_page = 25
@@ -48,30 +48,35 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     search_fields = ["to_email", "subject", "article__slug"]
     search_help_text = "Recipient, subject or article slug"
     list_select_related = False
-    fields = [
-        "kind",
-        "to_email",
-        "recipient",
-        "subject",
-        "link",
-        "article",
-        "submission",
-        "assignment",
-        "created_at",
-        "claimed_at",
-        "sent_at",
-        "failed_at",
-        "superseded",
-        "attempts",
-        "last_error",
-        "dedupe_key",
-        "body_text",
+    # The email first (who, what, the text), then its delivery, then what it is about.
+    fieldsets = [
+        ("Email", {"fields": ["to_email", "recipient", "subject", "body_text", "link"]}),
+        (
+            "Delivery",
+            {
+                "fields": [
+                    "kind",
+                    "created_at",
+                    "claimed_at",
+                    "sent_at",
+                    "failed_at",
+                    "superseded",
+                    "attempts",
+                    "last_error",
+                ]
+            },
+        ),
+        ("About", {"fields": ["article", "submission", "assignment", "dedupe_key"]}),
     ]
-    readonly_fields = fields
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
 
     @admin.display(description="created", ordering="created_at")
     def when(self, obj):
         return date_format(timezone.localtime(obj.created_at), "j M Y, H:i")
+
+    @admin.display(description="to", ordering="to_email")
+    def to(self, obj):
+        return obj.to_email
 
     @admin.display(description="subject", ordering="subject")
     def subject_line(self, obj):
@@ -79,7 +84,7 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     @admin.display(description="state", ordering="sent_at")
     def state(self, obj):
-        """Sent, failed (given up), superseded (never sent) or queued, with the attempts."""
+        """Sent, failed (given up, with why), superseded (never sent) or queued."""
         if obj.sent_at:
             label, css = "Sent", "approved"
         elif obj.failed_at:
@@ -88,5 +93,13 @@ class NotificationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
             label, css = "Superseded", "muted"
         else:
             label, css = "Queued", "submitted"
-        tries = f" after {obj.attempts} attempts" if obj.failed_at and obj.attempts else ""
-        return format_html('<span class="badge badge--{}">{}</span>{}', css, label, tries)
+        if not obj.failed_at:
+            return format_html('<span class="badge badge--{}">{}</span>', css, label)
+        # Why it failed, shortened: the whole error is on the email's page.
+        return format_html(
+            '<span class="badge badge--{}">{}</span> after {} attempt(s): {}',
+            css,
+            label,
+            obj.attempts,
+            truncatechars(obj.last_error, 80),
+        )
