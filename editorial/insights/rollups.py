@@ -58,6 +58,7 @@ def roll_up_range(first_day, last_day):
             )
             day_ids = {day.day: day.pk for day in days}
             span = [(local_midnight(first_day), local_midnight(last_day + ONE_DAY))]
+            rows = [row for measure in ALL_MEASURES for row in live_rows(measure, span)]
             InsightsRollup.objects.bulk_create(
                 (
                     InsightsRollup(
@@ -71,11 +72,14 @@ def roll_up_range(first_day, last_day):
                         samples=row.samples,
                         reminders=row.reminders,
                     )
-                    for measure in ALL_MEASURES
-                    for row in live_rows(measure, span)
+                    for row in rows
                 ),
                 batch_size=2000,
             )
+            for day in days:
+                day.rows = sum(1 for row in rows if row.day == day.day)
+                day.samples = sum(row.samples for row in rows if row.day == day.day)
+            InsightsDay.objects.bulk_update(days, ["rows", "samples"], batch_size=500)
     except IntegrityError:  # another sweep rolled up these days first
         return 0
     return count

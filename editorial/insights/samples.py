@@ -43,6 +43,11 @@ from editorial.models import (
 
 # Past this many separate stretches of days not rolled up, the whole period is counted live.
 MOST_LIVE_RANGES = 20
+# The roll-ups are read only when they hold at most one row per this many samples, and
+# at most this many days of the period are counted beside them: else ``live`` sorts the
+# samples in the database, which is then faster than bringing them here.
+LEAST_COMPRESSION = 4
+MOST_LIVE_DAYS = 7
 
 
 class SampleRow(NamedTuple):
@@ -196,6 +201,21 @@ class Coverage:
     rolled_up: dict  # day -> InsightsDay pk
     live_ranges: list  # [(start, end)] instants
     last_rolled_up_at: datetime.datetime | None  # the last sweep that wrote roll-ups
+    rows: int = 0  # roll-up rows of the days rolled up
+    samples: int = 0  # and the samples they count
+
+    @property
+    def live_days(self):
+        return sum(round((end - start).total_seconds() / 86400) for start, end in self.live_ranges)
+
+    @property
+    def worth_reading(self):
+        """Whether reading the roll-ups saves work over sorting the samples themselves."""
+        return (
+            bool(self.rolled_up)
+            and self.rows * LEAST_COMPRESSION <= self.samples
+            and self.live_days <= MOST_LIVE_DAYS
+        )
 
 
 def coverage(first_day, last_day, *, topic=None, today=None, now=None):
@@ -207,18 +227,20 @@ def coverage(first_day, last_day, *, topic=None, today=None, now=None):
     days = list(
         InsightsDay.objects.filter(time_zone=timezone.get_current_timezone_name())
         .filter(Q(day__gte=first_day, day__lte=last_day) | Q(day=today))
-        .values_list("day", "computed_at", "pk")
+        .values_list("day", "computed_at", "pk", "rows", "samples")
     )
-    last_rolled_up_at = max((computed_at for _, computed_at, _ in days), default=None)
-    rolled_up = {}
+    last_rolled_up_at = max((computed_at for _, computed_at, *_ in days), default=None)
+    rolled_up, counts = {}, [0, 0]
     if topic is None:
-        rolled_up = {
-            day: pk
-            for day, computed_at, pk in days
-            if first_day <= day <= last_day
-            and day < today
-            and computed_at >= local_midnight(day + datetime.timedelta(days=1))
-        }
+        for day, computed_at, pk, rows, samples in days:
+            if (
+                first_day <= day <= last_day
+                and day < today
+                and computed_at >= local_midnight(day + datetime.timedelta(days=1))
+            ):
+                rolled_up[day] = pk
+                counts[0] += rows
+                counts[1] += samples
     live_ranges = []
     day = first_day
     while day <= last_day:
@@ -233,11 +255,15 @@ def coverage(first_day, last_day, *, topic=None, today=None, now=None):
         live_ranges.append((local_midnight(day), local_midnight(end + datetime.timedelta(days=1))))
         day = end + datetime.timedelta(days=1)
     if len(live_ranges) > MOST_LIVE_RANGES:
-        rolled_up = {}
+        rolled_up, counts = {}, [0, 0]
         whole = (local_midnight(first_day), local_midnight(last_day + datetime.timedelta(days=1)))
         live_ranges = [whole]
     return Coverage(
-        rolled_up=rolled_up, live_ranges=live_ranges, last_rolled_up_at=last_rolled_up_at
+        rolled_up=rolled_up,
+        live_ranges=live_ranges,
+        last_rolled_up_at=last_rolled_up_at,
+        rows=counts[0],
+        samples=counts[1],
     )
 
 
@@ -251,14 +277,17 @@ def rolled_up_rows(day_ids, measures, *, reviewer_ids=None):
     return list(map(SampleRow._make, rows.values_list(*SampleRow._fields)))
 
 
-def period_samples(period, *, measures=ALL_MEASURES, reviewer_ids=None, today=None):
-    """(every ``SampleRow`` of ``period`` for ``measures``, its ``Coverage``). A query for
-    the coverage, one for the roll-ups, one per measure for the days counted live."""
-    found = coverage(period.first_day, period.last_day, topic=period.topic, today=today)
+def coverage_of(period, *, today=None):
+    return coverage(period.first_day, period.last_day, topic=period.topic, today=today)
+
+
+def period_samples(period, found, *, measures=ALL_MEASURES, reviewer_ids=None):
+    """Every ``SampleRow`` of ``period`` for ``measures``, given its ``Coverage``: one query
+    for the roll-ups, one per measure for the days counted live."""
     rows = rolled_up_rows(list(found.rolled_up.values()), measures, reviewer_ids=reviewer_ids)
     if found.live_ranges:
         for measure in measures:
             rows += live_rows(
                 measure, found.live_ranges, topic=period.topic, reviewer_ids=reviewer_ids
             )
-    return rows, found
+    return rows

@@ -1,5 +1,6 @@
-"""The board's figures for one period, in a fixed number of queries (at most nine)
-whatever the number of articles and assignments.
+"""The board's figures for one period, in a fixed number of queries whatever the number of
+articles and assignments: from the daily roll-ups when they save work, else from the rows
+themselves (``live``).
 
 A sample belongs to the period, and to the month, in which it ended: a response to the
 day it was given, a review to the day its decision was taken, an approval to its day, a
@@ -10,92 +11,26 @@ percentile interpolated as PostgreSQL's ``percentile_cont`` does."""
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Article
 from editorial.insights.aggregates import days, weighted_percentiles
-from editorial.insights.samples import period_samples, topic_filter
+from editorial.insights.figures import (
+    ACCEPTANCE_DECISION,
+    DECLINE_REASONS_SHOWN,
+    INVITATION_RESPONSE,
+    MEASURES,
+    NO_REASON,
+    Insights,
+    ReviewerRow,
+    Turnaround,
+)
+from editorial.insights.live import live_insights
+from editorial.insights.samples import coverage_of, period_samples, topic_filter
 from editorial.models import ASSIGNMENT_OPEN_STATES, Assignment, AssignmentState, RollupMeasure
 from reviewers.models import BoardMember
-
-DECLINE_REASONS_SHOWN = 10
-NO_REASON = "(no reason given)"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One turnaround: what ends it, where it starts, and the rows it is taken over."""
-
-    key: str
-    label: str
-
-
-INVITATION_RESPONSE = Measure(RollupMeasure.RESPONSE.value, "Invitation → response")
-ACCEPTANCE_DECISION = Measure(RollupMeasure.DECISION.value, "Acceptance → decision")
-SUBMISSION_APPROVAL = Measure(RollupMeasure.APPROVAL.value, "Submission → approval")
-REPORT_TRIAGE = Measure(RollupMeasure.TRIAGE.value, "Reader report → triage")
-MEASURES = (INVITATION_RESPONSE, ACCEPTANCE_DECISION, SUBMISSION_APPROVAL, REPORT_TRIAGE)
-
-
-@dataclass
-class Turnaround:
-    measure: Measure
-    count: int = 0
-    median: float | None = None  # days
-    p90: float | None = None
-
-
-@dataclass
-class ReviewerRow:
-    reviewer_id: int
-    name: str
-    open_load: int
-    capacity: int
-    responses: Turnaround
-    decisions: Turnaround
-
-
-@dataclass
-class Insights:
-    period: object
-    open_by_state: dict = field(default_factory=dict)  # state label -> count
-    overdue: int = 0
-    escalated_open: int = 0
-    escalations_in_period: int = 0
-    responded: int = 0
-    declined: int = 0
-    completed: int = 0
-    reminders_for_completed: int = 0
-    turnarounds: dict = field(default_factory=dict)  # measure key -> Turnaround
-    months: list = field(default_factory=list)  # (first day of month, {key: Turnaround})
-    reviewers: list = field(default_factory=list)
-    decline_reasons: list = field(default_factory=list)  # (reason, count)
-    horizon: dict = field(default_factory=dict)
-    # The last sweep that wrote roll-ups (a change to an earlier day made since then counts
-    # from the next sweep); None: every figure was counted live.
-    rolled_up_at: datetime.datetime | None = None
-
-    @property
-    def decline_rate(self):
-        """Declined invitations per invitation answered in the period; None for none."""
-        return round(self.declined / self.responded, 3) if self.responded else None
-
-    @property
-    def reminders_per_completed_review(self):
-        return round(self.reminders_for_completed / self.completed, 2) if self.completed else None
-
-    @property
-    def has_reviews(self):
-        """Whether anything about reviews happened in the period."""
-        return bool(
-            self.responded
-            or self.completed
-            or self.turnarounds[SUBMISSION_APPROVAL.key].count
-            or self.escalations_in_period
-        )
 
 
 def _turnaround(measure, histogram):
@@ -132,9 +67,13 @@ def _open_now(period, today, *, reviewer_ids=None):
 def board_insights(period, *, today=None):
     """Every figure of the insights page for ``period`` (a ``periods.Period``)."""
     today = today or timezone.localdate()
-    insights = Insights(period=period)
-    rows, coverage = period_samples(period, today=today)
-    insights.rolled_up_at = coverage.last_rolled_up_at if coverage.rolled_up else None
+    found = coverage_of(period, today=today)
+    if not found.worth_reading:
+        insights = live_insights(period, today=today)
+        insights.horizon = re_review_horizon(period, today=today)
+        return insights
+    insights = Insights(period=period, rolled_up_at=found.last_rolled_up_at)
+    rows = period_samples(period, found)
     open_rows = _open_now(period, today)
     _headline(insights, rows, open_rows)
     _turnarounds(insights, rows)
@@ -219,11 +158,11 @@ def reviewer_rows(period, *, reviewer_ids=None, today=None):
     """Per reviewer: open load against capacity, and their response and decision times
     in ``period``."""
     today = today or timezone.localdate()
-    rows, _ = period_samples(
+    rows = period_samples(
         period,
+        coverage_of(period, today=today),
         measures=(RollupMeasure.RESPONSE, RollupMeasure.DECISION),
         reviewer_ids=reviewer_ids,
-        today=today,
     )
     return _reviewer_rows(rows, _open_now(period, today, reviewer_ids=reviewer_ids))
 

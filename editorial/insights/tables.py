@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 
 from editorial.insights import charts
-from editorial.insights.statistics import MEASURES, Insights
+from editorial.insights.figures import MEASURES, Insights
 
 
 @dataclass

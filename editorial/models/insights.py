@@ -25,6 +25,8 @@ class InsightsDay(models.Model):
     time_zone = models.CharField(max_length=64)
     day = models.DateField()
     computed_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)  # its roll-up rows
+    samples = models.PositiveIntegerField(default=0)  # the samples they count
 
     class Meta:
         constraints = [
@@ -38,7 +40,7 @@ class InsightsDay(models.Model):
 class InsightsRollup(models.Model):
     """``samples`` samples of ``measure`` that ended on ``day`` and took ``seconds``."""
 
-    rollup_day = models.ForeignKey(InsightsDay, on_delete=models.CASCADE, related_name="rows")
+    rollup_day = models.ForeignKey(InsightsDay, on_delete=models.CASCADE, related_name="rollups")
     day = models.DateField()
     measure = models.CharField(max_length=10, choices=RollupMeasure.choices)
     reviewer = models.ForeignKey(
