@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import measure_get, use_own_database  # noqa: E402 - bench/common.py, beside this script
+from common import measure_get, report, use_own_database  # noqa: E402 - bench/common.py, beside this script
 
 DATABASE = "imprimatur_bench_insights"
 ARTICLES = 50_000
@@ -251,10 +251,14 @@ def main():
         "A topic adds its lookup and is counted live; a CSV skips the page's menu; no count "
         "grows with the data (tests/insights/test_insights_page.py)."
     )
-    print(
-        "Target p95 ≤ 300 ms (not asserted): "
-        + ", ".join(f"{row['case'].split(' (')[0]} {row['p95_ms']:.0f} ms" for row in rows[1:4])
-        + "."
+    periods = rows[1:4]
+    report(
+        "insights",
+        "chair's insights page, p95 for 30 / 90 / 365 days",
+        " / ".join(f"{row['p95_ms']:.0f} ms" for row in periods)
+        + f" ({', '.join(str(row['queries']) for row in periods)} queries)",
+        "p95 ≤ 300 ms, constant queries",
+        all(row["p95_ms"] <= 300 for row in periods),
     )
 
     article = Article.objects.get(slug="bench-insights-0")
@@ -265,9 +269,12 @@ def main():
         pdf = dossier_pdf(article_dossier(article, for_chair=True))
         timings.append(time.perf_counter() - started)
         size = len(pdf)
-    print(
-        f"dossier PDF, {entries} audit entries: median {statistics.median(timings):.2f} s, "
-        f"worst {max(timings):.2f} s, {size / 1024:.0f} KiB; target ≤ 3 s (not asserted)."
+    report(
+        "dossier",
+        f"dossier PDF, {entries} audit entries ({size / 1024:.0f} KiB)",
+        f"median {statistics.median(timings):.2f} s, worst {max(timings):.2f} s",
+        "≤ 3 s",
+        max(timings) <= 3,
     )
     return rows
 

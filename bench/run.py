@@ -1,4 +1,4 @@
-"""Run the benchmarks under bench/ one after another, then print issue 12's target table:
+"""Run the benchmarks under bench/ one after another, then print issues 12 and 15's target table:
 every row, the figure measured in this run beside its target, and ``pass`` or ``MISS``.
 
 ``python bench/run.py`` (``make bench``) runs every ``bench_*.py``: the full figures.
@@ -36,6 +36,11 @@ TABLE = (
      "bench_audit.py"),
     ("cold-start", "first draft save / first article render in a fresh process",
      "≤ 500 ms / ≤ 50 ms", "bench_cold_start.py"),
+    # Issue 15's speed targets, in the same table.
+    ("insights", "chair's insights page at 50,000 articles, 150,000 assignments (30/90/365 days)",
+     "p95 ≤ 300 ms, constant queries", "bench_insights.py"),
+    ("dossier", "review dossier PDF of an article with 200 audit entries", "≤ 3 s",
+     "bench_insights.py"),
 )  # fmt: skip
 
 
@@ -57,7 +62,7 @@ def run(scripts, rows_file, *, quick):
 def print_table(rows_file):
     with open(rows_file, encoding="utf-8") as lines:
         reported = [json.loads(line) for line in lines if line.strip()]
-    print("\n=== Issue 12 targets (this run) ===")
+    print("\n=== Issue 12 and 15 targets (this run) ===")
     print("| measure | figure | target | mark |")
     print("|---|---|---|---|")
     misses = 0
