@@ -2,30 +2,24 @@
 with their joins and prefetches applied. Every function here runs a fixed number of
 queries, whatever the number of rows."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from articles.diffs import compare_revisions, has_changes
 from articles.models import Reference, Revision
 from articles.presentation import reader_context
 from articles.retractions import retracted_citations
 from editorial.audit import describe
-from editorial.eligibility import why_ineligible
-from editorial.insights.aggregates import Percentiles, days, elapsed
 from editorial.models import (
     ASSIGNMENT_OPEN_STATES,
     REVIEWABLE_STATES,
@@ -41,8 +35,14 @@ from editorial.models import (
     SubmissionState,
 )
 from editorial.quorum import quorum_progress
-from editorial.roles import chairing, is_chair
-from reviewers.models import BoardMember, ConflictOfInterest
+from editorial.roles import is_chair
+from editorial.suggestions import (  # noqa: F401 - reviewer_suggestions is read from here
+    active_conflicts_by_member,
+    board_members,
+    rank_reviewers,
+    reviewer_suggestions,
+)
+from reviewers.models import ConflictOfInterest
 
 # --- Who sees what in the admin ---------------------------------------------------------
 
@@ -218,18 +218,7 @@ def review_screen(assignment):
     }
 
 
-# --- Suggestions and the chair's board view ---------------------------------------------
-
-
-@dataclass
-class Suggestion:
-    member: BoardMember
-    eligible: bool
-    reason: str
-    specialty_match: bool = False
-    load: int = 0
-    spare: int = 0  # open reviews the member can still take
-    turnaround: float | None = None  # median days from acceptance to decision
+# --- The chair's board view (its suggestions: editorial.suggestions) ---------------------
 
 
 @dataclass
@@ -249,149 +238,6 @@ class BoardItem:
     @property
     def pending_rejections(self):
         return [d for d in self.decisions if d.outcome == DecisionOutcome.REJECT]
-
-
-def _board_members():
-    """Every board member with their specialties (also as ``specialty_ids``) and their
-    count of open assignments."""
-    members = list(
-        BoardMember.objects.select_related("user")
-        .prefetch_related("specialties")
-        .annotate(**_member_figures(), chairing=chairing())
-        .order_by("display_name")
-    )
-    for member in members:
-        member.specialty_ids = _specialty_ids(member)
-    return members
-
-
-def _member_figures():
-    """``open_load`` and ``median_review`` of each member, as subqueries on the member's
-    own assignments (index ``assignment_reviewer_idx``): joining every assignment and
-    grouping took over a second at 150,000 assignments."""
-    mine = Assignment.objects.filter(reviewer=OuterRef("pk")).order_by().values("reviewer")
-    return {
-        "open_load": Coalesce(
-            Subquery(
-                mine.filter(state__in=ASSIGNMENT_OPEN_STATES).annotate(n=Count("pk")).values("n")
-            ),
-            0,
-        ),
-        "median_review": Subquery(
-            mine.filter(state=AssignmentState.COMPLETED)
-            .annotate(m=Percentiles(elapsed("completed_at", "responded_at"), (0.5,)))
-            .values("m")
-        ),
-    }
-
-
-def _specialty_ids(member):
-    """The ids of a member's topics. The board view ranks every member for each of up to
-    100 submissions: reading ``member.specialties.all()`` each time built 10,000 related
-    managers (half the page's time at 50,000 articles)."""
-    ids = getattr(member, "specialty_ids", None)
-    return ids if ids is not None else frozenset(t.pk for t in member.specialties.all())
-
-
-def _active_conflicts_by_member():
-    conflicts = defaultdict(list)
-    for conflict in ConflictOfInterest.objects.active().select_related(
-        "topic", "author", "article"
-    ):
-        conflicts[conflict.member_id].append(conflict)
-    return conflicts
-
-
-def _covers(conflict, article, author_ids):
-    return (
-        conflict.topic_id == article.topic_id
-        or conflict.article_id == article.pk
-        or conflict.author_id in author_ids
-    )
-
-
-def _chair_exclusion(member):
-    return (
-        f"{member.display_name} chairs the board: the chair assigns and decides, so is not "
-        "suggested as a reviewer."
-    )
-
-
-def _turnaround_words(turnaround):
-    if turnaround is None:
-        return "no completed reviews yet"
-    return f"median review {turnaround:g} day{'s' if turnaround != 1 else ''}"
-
-
-def rank_reviewers(*, submission, members, conflicts_by_member, open_assignments):
-    """Split ``members`` into ranked suggestions and exclusions, each with the reason in
-    words. Ranked by specialty match, then spare capacity (most first), then median
-    turnaround (fastest first; none yet comes last), then name. Excluded: the article's
-    authors, the chair, and whoever ``why_ineligible`` bars. ``members`` come from
-    ``_board_members`` (annotated); ``open_assignments`` are the submission's open
-    assignments; ``submission.article.authors`` must be loaded."""
-    article = submission.article
-    author_ids = {author.pk for author in article.authors.all()}
-    assigned = {assignment.reviewer_id for assignment in open_assignments}
-    suggestions, excluded = [], []
-    for member in members:
-        covering = [
-            c for c in conflicts_by_member.get(member.pk, []) if _covers(c, article, author_ids)
-        ]
-        error = why_ineligible(
-            member=member,
-            author_ids=author_ids,
-            conflicts=covering,
-            open_count=member.open_load,
-            already_assigned=member.pk in assigned,
-        )
-        reason = error.message if error is not None else None
-        if reason is None and member.chairing:
-            reason = _chair_exclusion(member)
-        if reason is not None:
-            excluded.append(Suggestion(member=member, eligible=False, reason=reason))
-            continue
-        match = article.topic_id in _specialty_ids(member)
-        spare = member.max_open_assignments - member.open_load
-        turnaround = days((getattr(member, "median_review", None) or [None])[0])
-        load = f"{member.open_load} of {member.max_open_assignments} open reviews"
-        fit = f"Specialty: {article.topic.name}" if match else "No specialty match"
-        suggestions.append(
-            Suggestion(
-                member=member,
-                eligible=True,
-                reason=f"{fit} · {load} · {_turnaround_words(turnaround)}",
-                specialty_match=match,
-                load=member.open_load,
-                spare=spare,
-                turnaround=turnaround,
-            )
-        )
-    suggestions.sort(
-        key=lambda s: (
-            not s.specialty_match,
-            -s.spare,
-            s.turnaround is None,
-            s.turnaround or 0,
-            s.member.display_name,
-        )
-    )
-    return suggestions, excluded
-
-
-def reviewer_suggestions(submission):
-    """Ranked suggestions and exclusions for one submission (see ``rank_reviewers``)."""
-    submission = (
-        Submission.objects.select_related("article__topic")
-        .prefetch_related("article__authors")
-        .get(pk=submission.pk)
-    )
-    return rank_reviewers(
-        submission=submission,
-        members=_board_members(),
-        conflicts_by_member=_active_conflicts_by_member(),
-        open_assignments=list(submission.assignments.open()),
-    )
 
 
 def board_overview(*, limit=100):
@@ -422,8 +268,8 @@ def board_overview(*, limit=100):
         )
         .order_by("submitted_at", "pk")[:limit]
     )
-    members = _board_members()
-    conflicts = _active_conflicts_by_member()
+    members = board_members()
+    conflicts = active_conflicts_by_member()
     items = []
     for submission in submissions:
         approvals = sum(1 for d in submission.all_decisions if d.outcome == DecisionOutcome.APPROVE)

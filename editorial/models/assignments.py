@@ -140,7 +140,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             # Covering the board view's load and median turnaround per member, so those
-            # are read from the index alone (editorial.selectors._member_figures).
+            # are read from the index alone (editorial.suggestions._member_figures).
             models.Index(
                 fields=["reviewer", "state"],
                 include=["responded_at", "completed_at"],
