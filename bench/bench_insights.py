@@ -51,8 +51,8 @@ INSERT INTO articles_article_authors (article_id, user_id)
 SELECT id, %(author)s FROM articles_article WHERE slug LIKE 'bench-insights-%%';
 
 INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
-    created_by_id, created_at, locked_at, content_hash)
-SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '',
+    patient_summary, patient_safety_note, created_by_id, created_at, locked_at, content_hash)
+SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '', '', '',
     %(author)s, now() - interval '400 days', now() - interval '400 days',
     lpad(id::text, 64, '0')
 FROM articles_article WHERE slug LIKE 'bench-insights-%%';
@@ -79,7 +79,7 @@ FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
 
 INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
     invited_at, response_due, responded_at, review_due, completed_at, closed_at,
-    close_reason, escalated_at, updated_at)
+    close_reason, escalated_at, updated_at, invitation_message)
 SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
     st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
     CASE WHEN st.state <> 'invited'
@@ -95,7 +95,7 @@ SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
         ELSE '' END,
     CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
         THEN s.submitted_at + interval '20 days' END,
-    now()
+    now(), ''
 FROM editorial_submission s
 JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE 'bench-insights-%%'
 CROSS JOIN generate_series(0, {per} - 1) AS k
@@ -114,11 +114,13 @@ FROM editorial_assignment a WHERE a.state = 'completed' AND a.id %% 4 = 0
 LIMIT 20000;
 
 INSERT INTO articles_feedback (article_id, revision_id, kind, message, email, audience,
-    status, chair_note, created_at, updated_at)
+    status, chair_note, created_at, updated_at, triaged_at)
 SELECT a.id, a.published_revision_id, 'error', 'A possible error.', '', '',
     CASE WHEN a.id %% 5 = 0 THEN 'new' ELSE 'invalid' END, '',
     a.last_reviewed_at + interval '30 days',
-    a.last_reviewed_at + interval '30 days' + ((a.id %% 9) || ' days')::interval
+    a.last_reviewed_at + interval '30 days' + ((a.id %% 9) || ' days')::interval,
+    CASE WHEN a.id %% 5 <> 0
+        THEN a.last_reviewed_at + interval '30 days' + ((a.id %% 9) || ' days')::interval END
 FROM articles_article a WHERE a.published_revision_id IS NOT NULL
     AND a.slug LIKE 'bench-insights-%%' AND a.id %% 15 = 0
 LIMIT 2000;

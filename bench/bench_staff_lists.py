@@ -47,8 +47,8 @@ INSERT INTO articles_article_authors (article_id, user_id)
 SELECT id, %(author)s FROM articles_article WHERE slug LIKE 'bench-staff-%%';
 
 INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
-    created_by_id, created_at, locked_at, content_hash)
-SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '',
+    patient_summary, patient_safety_note, created_by_id, created_at, locked_at, content_hash)
+SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '', '', '',
     %(author)s, now() - interval '400 days', now() - interval '400 days',
     lpad(id::text, 64, '0')
 FROM articles_article WHERE slug LIKE 'bench-staff-%%';
@@ -75,7 +75,7 @@ FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
 
 INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
     invited_at, response_due, responded_at, review_due, completed_at, closed_at,
-    close_reason, escalated_at, updated_at)
+    close_reason, escalated_at, updated_at, invitation_message)
 SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
     st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
     CASE WHEN st.state <> 'invited'
@@ -91,7 +91,7 @@ SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
         ELSE '' END,
     CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
         THEN s.submitted_at + interval '20 days' END,
-    now()
+    now(), ''
 FROM editorial_submission s
 JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE 'bench-staff-%%'
 CROSS JOIN generate_series(0, {per} - 1) AS k
@@ -102,8 +102,10 @@ CROSS JOIN LATERAL (SELECT CASE
 
 
 INSERT INTO editorial_decision (assignment_id, submission_id, revision_id, outcome, comment,
-    confirmed_no_conflict, literature_current_through, created_at)
-SELECT a.id, a.submission_id, s.revision_id, 'approve', '', true, NULL, a.completed_at
+    confirmed_no_conflict, literature_current_through, created_at, confidential_comment,
+    checked_references)
+SELECT a.id, a.submission_id, s.revision_id, 'approve', '', true, NULL, a.completed_at, '',
+    '[]'
 FROM editorial_assignment a JOIN editorial_submission s ON s.id = a.submission_id
 WHERE a.state = 'completed';
 
@@ -130,10 +132,11 @@ SELECT (ARRAY['event', 'reminder', 'escalation', 'digest'])[1 + n %% 4], 'bench-
 FROM generate_series(1, {notifications}) AS n;
 
 INSERT INTO articles_feedback (article_id, revision_id, kind, message, email, audience,
-    status, chair_note, created_at, updated_at)
+    status, chair_note, created_at, updated_at, triaged_at)
 SELECT a.id, a.published_revision_id, (ARRAY['error', 'question'])[1 + a.id %% 2],
     'A possible error.', '', '', CASE WHEN a.id %% 5 = 0 THEN 'new' ELSE 'invalid' END, '',
-    a.last_reviewed_at + interval '30 days', a.last_reviewed_at + interval '31 days'
+    a.last_reviewed_at + interval '30 days', a.last_reviewed_at + interval '31 days',
+    CASE WHEN a.id %% 5 <> 0 THEN a.last_reviewed_at + interval '31 days' END
 FROM articles_article a WHERE a.published_revision_id IS NOT NULL
     AND a.slug LIKE 'bench-staff-%%' AND a.id %% 3 = 0;
 """
