@@ -23,7 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import measure_get, quick, report, use_own_database  # noqa: E402 - bench/common.py
+from common import (  # noqa: E402 - bench/common.py
+    WORKFLOW_SQL,
+    measure_get,
+    quick,
+    report,
+    use_own_database,
+)
 
 DATABASE = "imprimatur_bench_staff"
 ARTICLES = 50_000
@@ -35,72 +41,9 @@ NOTIFICATIONS = 1_000_000
 RUNS = int(os.environ.get("BENCH_RUNS", quick("20", "8")))
 
 # Set-based inserts, run in order; %(name)s are the ids the ORM created first.
-SQL = """
-INSERT INTO articles_article (slug, topic_id, created_at, review_status, reviewed_by,
-    published_revision_id, first_published_at, last_reviewed_at, next_review_due,
-    approved_by_override, override_reason, re_check)
-SELECT 'bench-staff-' || n, %(topic0)s + n %% {topics}, now(), 'not_submitted', '[]',
-    NULL, NULL, NULL, NULL, false, '', ''
-FROM generate_series(0, {articles} - 1) AS n;
-
-INSERT INTO articles_article_authors (article_id, user_id)
-SELECT id, %(author)s FROM articles_article WHERE slug LIKE 'bench-staff-%%';
-
-INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
-    patient_summary, patient_safety_note, created_by_id, created_at, locked_at, content_hash)
-SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '', '', '',
-    %(author)s, now() - interval '400 days', now() - interval '400 days',
-    lpad(id::text, 64, '0')
-FROM articles_article WHERE slug LIKE 'bench-staff-%%';
-
-INSERT INTO editorial_submission (article_id, revision_id, content_hash, kind, state,
-    previous_id, author_note, submitted_by_id, submitted_at, decided_at, updated_at)
-SELECT r.article_id, r.id, r.content_hash, 'new',
-    CASE WHEN r.article_id %% 10 < 6 THEN 'approved' ELSE 'under_review' END,
-    NULL, '', %(author)s,
-    now() - ((r.article_id %% 400) || ' days')::interval,
-    CASE WHEN r.article_id %% 10 < 6
-        THEN now() - ((r.article_id %% 400) || ' days')::interval
-             + ((3 + r.article_id %% 25) || ' days')::interval END,
-    now()
-FROM articles_revision r JOIN articles_article a ON a.id = r.article_id
-WHERE a.slug LIKE 'bench-staff-%%';
-
-UPDATE articles_article a SET published_revision_id = s.revision_id,
-    review_status = 'approved', last_reviewed_at = s.decided_at,
-    first_published_at = s.decided_at,
-    next_review_due = (s.decided_at + interval '365 days')::date
-FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
-    AND a.slug LIKE 'bench-staff-%%';
-
-INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
-    invited_at, response_due, responded_at, review_due, completed_at, closed_at,
-    close_reason, escalated_at, updated_at, invitation_message)
-SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
-    st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
-    CASE WHEN st.state <> 'invited'
-        THEN s.submitted_at + ((s.id + k) %% 6 || ' days')::interval + interval '3 hours' END,
-    CASE WHEN st.state IN ('accepted', 'completed')
-        THEN (s.submitted_at + interval '18 days')::date END,
-    CASE WHEN st.state = 'completed'
-        THEN s.submitted_at
-             + ((s.id + k) %% 6 + 2 + (s.id * 7 + k) %% 20 || ' days')::interval END,
-    NULL,
-    CASE WHEN st.state = 'declined'
-        THEN (ARRAY['Too busy', 'Outside my expertise', 'On leave', ''])[1 + s.id %% 4]
-        ELSE '' END,
-    CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
-        THEN s.submitted_at + interval '20 days' END,
-    now(), ''
-FROM editorial_submission s
-JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE 'bench-staff-%%'
-CROSS JOIN generate_series(0, {per} - 1) AS k
-CROSS JOIN LATERAL (SELECT CASE
-    WHEN s.state = 'approved'
-        THEN CASE WHEN k = 2 AND s.id %% 5 = 0 THEN 'declined' ELSE 'completed' END
-    WHEN k = 2 THEN 'invited' ELSE 'accepted' END AS state) AS st;
-
-
+SQL = (
+    WORKFLOW_SQL
+    + """
 INSERT INTO editorial_decision (assignment_id, submission_id, revision_id, outcome, comment,
     confirmed_no_conflict, literature_current_through, created_at, confidential_comment,
     checked_references)
@@ -140,6 +83,7 @@ SELECT a.id, a.published_revision_id, (ARRAY['error', 'question'])[1 + a.id %% 2
 FROM articles_article a WHERE a.published_revision_id IS NOT NULL
     AND a.slug LIKE 'bench-staff-%%' AND a.id %% 3 = 0;
 """
+)
 
 
 def _build():
@@ -192,6 +136,7 @@ def _build():
         assert topic_ids == list(range(topic_ids[0], topic_ids[0] + TOPICS))
         assert user_ids == list(range(user_ids[0], user_ids[0] + REVIEWERS))
         script = SQL.format(
+            prefix="bench-staff-",
             topics=TOPICS,
             articles=ARTICLES,
             reviewers=REVIEWERS,

@@ -115,3 +115,75 @@ def report(row, measure, figure, target, passed):
                 )
                 + "\n"
             )
+
+
+# The review workflow of a large site, built with set-based SQL (``INSERT … SELECT
+# generate_series``) by the staff-list and insights benchmarks; each appends its own
+# statements. Format with prefix (of the articles' slugs), topics, articles, reviewers and
+# per (assignments per submission); run with the params topic0, author, chair and member0,
+# the first ids the ORM created. 60 % of the submissions are approved and published.
+WORKFLOW_SQL = """
+INSERT INTO articles_article (slug, topic_id, created_at, review_status, reviewed_by,
+    published_revision_id, first_published_at, last_reviewed_at, next_review_due,
+    approved_by_override, override_reason, re_check)
+SELECT '{prefix}' || n, %(topic0)s + n %% {topics}, now(), 'not_submitted', '[]',
+    NULL, NULL, NULL, NULL, false, '', ''
+FROM generate_series(0, {articles} - 1) AS n;
+
+INSERT INTO articles_article_authors (article_id, user_id)
+SELECT id, %(author)s FROM articles_article WHERE slug LIKE '{prefix}%%';
+
+INSERT INTO articles_revision (article_id, number, title, summary, body, patient_body,
+    patient_summary, patient_safety_note, created_by_id, created_at, locked_at, content_hash)
+SELECT id, 1, 'Benchmark question ' || id || '?', 'A summary.', 'A body.', '', '', '',
+    %(author)s, now() - interval '400 days', now() - interval '400 days',
+    lpad(id::text, 64, '0')
+FROM articles_article WHERE slug LIKE '{prefix}%%';
+
+INSERT INTO editorial_submission (article_id, revision_id, content_hash, kind, state,
+    previous_id, author_note, submitted_by_id, submitted_at, decided_at, updated_at)
+SELECT r.article_id, r.id, r.content_hash, 'new',
+    CASE WHEN r.article_id %% 10 < 6 THEN 'approved' ELSE 'under_review' END,
+    NULL, '', %(author)s,
+    now() - ((r.article_id %% 400) || ' days')::interval,
+    CASE WHEN r.article_id %% 10 < 6
+        THEN now() - ((r.article_id %% 400) || ' days')::interval
+             + ((3 + r.article_id %% 25) || ' days')::interval END,
+    now()
+FROM articles_revision r JOIN articles_article a ON a.id = r.article_id
+WHERE a.slug LIKE '{prefix}%%';
+
+UPDATE articles_article a SET published_revision_id = s.revision_id,
+    review_status = 'approved', last_reviewed_at = s.decided_at,
+    first_published_at = s.decided_at,
+    next_review_due = (s.decided_at + interval '365 days')::date
+FROM editorial_submission s WHERE s.article_id = a.id AND s.state = 'approved'
+    AND a.slug LIKE '{prefix}%%';
+
+INSERT INTO editorial_assignment (submission_id, reviewer_id, state, invited_by_id,
+    invited_at, response_due, responded_at, review_due, completed_at, closed_at,
+    close_reason, escalated_at, updated_at, invitation_message)
+SELECT s.id, %(member0)s + (s.id * 3 + k) %% {reviewers},
+    st.state, %(chair)s, s.submitted_at, (s.submitted_at + interval '4 days')::date,
+    CASE WHEN st.state <> 'invited'
+        THEN s.submitted_at + ((s.id + k) %% 6 || ' days')::interval + interval '3 hours' END,
+    CASE WHEN st.state IN ('accepted', 'completed')
+        THEN (s.submitted_at + interval '18 days')::date END,
+    CASE WHEN st.state = 'completed'
+        THEN s.submitted_at
+             + ((s.id + k) %% 6 + 2 + (s.id * 7 + k) %% 20 || ' days')::interval END,
+    NULL,
+    CASE WHEN st.state = 'declined'
+        THEN (ARRAY['Too busy', 'Outside my expertise', 'On leave', ''])[1 + s.id %% 4]
+        ELSE '' END,
+    CASE WHEN st.state IN ('invited', 'accepted') AND s.id %% 7 = 0
+        THEN s.submitted_at + interval '20 days' END,
+    now(), ''
+FROM editorial_submission s
+JOIN articles_article a ON a.id = s.article_id AND a.slug LIKE '{prefix}%%'
+CROSS JOIN generate_series(0, {per} - 1) AS k
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN s.state = 'approved'
+        THEN CASE WHEN k = 2 AND s.id %% 5 = 0 THEN 'declined' ELSE 'completed' END
+    WHEN k = 2 THEN 'invited' ELSE 'accepted' END AS state) AS st;
+"""
