@@ -1,10 +1,13 @@
 """Submissions: send a revision to the board, take it back, move it through review, and
 send a published article back for re-review."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from articles import stored_html
-from articles.models import Article, ReCheck, Revision
+from articles.models import Article, ReCheck, Reference, Revision
+from articles.services import DRAFT_LENIENT_REFERENCE_FIELDS
 from editorial.actions import AuditAction
 from editorial.audit import audit_record
 from editorial.errors import InvalidInput, TransitionNotAllowed
@@ -68,6 +71,34 @@ def _check_revision(article, revision):
         raise TransitionNotAllowed("This revision has already been submitted.")
     if not (revision.title.strip() and revision.summary.strip() and revision.body.strip()):
         raise InvalidInput("A revision needs a question, a summary and a body to be submitted.")
+    _check_references(revision)
+
+
+# Everything of a reference but these was validated when the draft was saved.
+_NOT_LENIENT = [
+    f.name for f in Reference._meta.fields if f.name not in DRAFT_LENIENT_REFERENCE_FIELDS
+]
+
+
+def _check_references(revision):
+    """A draft keeps a malformed DOI or PMID, or a year in the future, as typed (the
+    workspace's checklist lists them); no revision is submitted with one, whichever way
+    it is submitted (the workspace, the API, a script)."""
+    this_year = timezone.localdate().year
+    problems = []
+    for reference in revision.references.order_by("position"):
+        try:
+            reference.clean_fields(exclude=_NOT_LENIENT)
+        except ValidationError as error:
+            problems += [
+                f"reference {reference.position}: {message}"
+                for messages in error.message_dict.values()
+                for message in messages
+            ]
+        if reference.year and reference.year > this_year:
+            problems.append(f"reference {reference.position}: {reference.year} is in the future.")
+    if problems:
+        raise InvalidInput("Fix the references before submitting: " + " ".join(problems))
 
 
 def submission_submit(*, article, revision, actor, note=""):

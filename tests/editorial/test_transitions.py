@@ -283,3 +283,26 @@ def test_a_refused_step_sends_nothing(under_review, chair, django_capture_on_com
 
     assert callbacks == []
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("doi", "10.12/bad", "reference 1: Enter a DOI such as 10.1000/xyz123."),
+        ("pmid", "123456789", "reference 1: A PubMed ID is 1 to 8 digits."),
+        ("year", 2999, "reference 1: 2999 is in the future."),
+        ("year", 1700, "reference 1: Ensure this value is greater than or equal to 1800."),
+    ],
+)
+def test_a_reference_the_checklist_refuses_is_refused_by_the_service_too(
+    article, draft, author, field, value, message
+):
+    """The workspace saves a malformed DOI or PMID or a future year as typed; no way of
+    submitting (the API, a script) gets such a revision to the board."""
+    draft.references.update(**{field: value})
+    with pytest.raises(InvalidInput) as refused:
+        services.submission_submit(article=article, revision=draft, actor=author)
+    assert message in str(refused.value)
+    assert not Submission.objects.filter(article=article).exists()
+    draft.refresh_from_db()
+    assert not draft.is_locked and not AuditEntry.objects.exists()
