@@ -380,3 +380,10 @@ def test_a_reviewer_gets_only_the_filters_and_lists_they_need(client, invited, c
     assert 'id="nav-sidebar"' in response.text
     assert "submission__article__topic" in response.context["cl"].list_filter
     assert "By reviewer" in response.text and "Withdrawn" in response.text
+
+
+def test_the_review_screen_has_no_model_sidebar_for_the_chair_either(client, invited, chair):
+    client.force_login(chair)
+    response = client.get(review_url(invited))
+    assert response.status_code == 200
+    assert 'id="nav-sidebar"' not in response.text
