@@ -7,11 +7,12 @@ and structured data follow what the *shown revision* is, never only the article:
 of an approved article is not "reviewed by" anyone.
 """
 
+import functools
 import json
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from articles import selectors, stored_html
@@ -108,7 +109,7 @@ def reader_context(
     override = state == PageState.APPROVED and article.approved_by_override
     retraction = next((notice for notice in notices if notice.kind == NoticeKind.RETRACTION), None)
     last_updated = _last_updated(article, revision, history, state)
-    canonical_url = settings.SITE_URL + article.get_absolute_url()
+    canonical_url = settings.SITE_URL + article_path(article.slug)
     context = {
         "article": article,
         "revision": revision,
@@ -137,10 +138,7 @@ def reader_context(
         "patient_html": fields["patient_html"],
         "safety_html": safety_html,
         "references": _references(references, reading_order),
-        "related": [
-            {**row, "url": reverse("articles:detail", kwargs={"slug": row["slug"]})}
-            for row in related
-        ],
+        "related": [{**row, "url": article_path(row["slug"])} for row in related],
         "history": _history(article, history),
         "canonical_url": canonical_url,
         "board_url": board_url(),  # reversed once, not once per reviewer named
@@ -247,8 +245,29 @@ def _history(article, records):
     return entries
 
 
+@functools.cache
+def _constant_path(name, script_prefix):
+    return reverse(name)
+
+
 def board_url(slug=""):
-    return reverse("reviewers:board") + (f"#{slug}" if slug else "")
+    """The board list's address (reversed once per script prefix: a page names it for each
+    reviewer), with a reviewer's anchor."""
+    return _constant_path("reviewers:board", get_script_prefix()) + (f"#{slug}" if slug else "")
+
+
+@functools.cache
+def _article_path_parts(script_prefix):
+    head, _, tail = reverse("articles:detail", kwargs={"slug": "-"}).rpartition("-")
+    return head, tail
+
+
+def article_path(slug):
+    """``reverse("articles:detail", kwargs={"slug": slug})`` for a stored article's slug
+    (a SlugField: nothing in it needs quoting), without resolving the pattern each time:
+    a page links up to five related questions."""
+    head, tail = _article_path_parts(get_script_prefix())
+    return f"{head}{slug}{tail}"
 
 
 def absolute(path):

@@ -22,13 +22,12 @@ import logging
 import time
 from pathlib import Path
 
-from django.template import TemplateSyntaxError
-from django.template.loader import get_template
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = (
-    "articles/detail.html",
+    "articles/detail.html",  # a Jinja2 template (articles/jinja2/)
     "articles/list.html",
     "workspace/edit.html",
     "workspace/detail.html",
@@ -58,24 +57,26 @@ def _urls():
 
 def _templates():
     """The first pages' templates, then every other template of the project's own apps
-    and of templates/ (their includes and the pages behind the first ones)."""
+    and of templates/ (their includes and the pages behind the first ones), each by the
+    engine that renders it: Django's for templates/ folders, Jinja2 for the article page's
+    jinja2/ folders."""
     from django.apps import apps
-    from django.conf import settings
+    from django.template import engines
 
-    names = list(TEMPLATES)
-    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
-    folders += [
-        Path(config.path) / "templates"
-        for config in apps.get_app_configs()
-        if config.name in PROJECT_APPS
-    ]
-    for folder in folders:
-        names += sorted(str(path.relative_to(folder)) for path in folder.rglob("*.html"))
-    for name in dict.fromkeys(names):
-        try:
-            get_template(name)
-        except TemplateSyntaxError:
-            logger.warning("Template %s does not compile.", name, exc_info=True)
+    project = [Path(c.path) for c in apps.get_app_configs() if c.name in PROJECT_APPS]
+    for engine in engines.all():
+        subfolder = "jinja2" if engine.name == "jinja2" else "templates"
+        folders = [Path(folder) for folder in engine.dirs] + [app / subfolder for app in project]
+        names = list(TEMPLATES)
+        for folder in folders:
+            names += sorted(str(path.relative_to(folder)) for path in folder.rglob("*.html"))
+        for name in dict.fromkeys(names):
+            try:
+                engine.get_template(name)
+            except TemplateDoesNotExist:
+                pass  # the other engine's
+            except TemplateSyntaxError:
+                logger.warning("Template %s does not compile.", name, exc_info=True)
 
 
 def _forms():

@@ -24,6 +24,32 @@ from tests.factories import (
 pytest_plugins = ["tests.realservices"]
 
 
+def _instrument_jinja_templates():
+    """Django's test runner records what each Django template rendered (``response.context``,
+    ``response.templates``: ``instrumented_test_render``); the reader's article page is a
+    Jinja2 template (articles/jinja2_env.py), so its renders send the same signal here."""
+    from types import SimpleNamespace
+
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+    if getattr(render, "instrumented", False):
+        return
+
+    def instrumented(self, context=None, request=None):
+        template_rendered.send(
+            sender=self, template=SimpleNamespace(name=self.template.name), context=context or {}
+        )
+        return render(self, context, request)
+
+    instrumented.instrumented = True
+    Template.render = instrumented
+
+
+_instrument_jinja_templates()
+
+
 @pytest.fixture(scope="session")
 def key_file(tmp_path_factory):
     """A signing key for production settings, as an operator would provide one (production

@@ -1,0 +1,68 @@
+"""The Jinja2 environment of the reader's article page (``articles/jinja2/``).
+
+The article page is the site's hot path: an uncached render in Django's template language
+spent most of its time resolving variables, escaping through lazy wrappers and reversing
+URLs (issue 12). Jinja2 compiles a template to Python once per process. Every other page
+stays in Django's templates; the page's chrome is ``articles/jinja2/base.html``, kept equal
+to ``templates/base.html`` by tests/articles/test_jinja_page.py.
+
+What the page's template may call, chosen to give exactly what Django's tags and filters
+give: ``url`` (``{% url %}``; URLs without arguments reversed once per script prefix),
+``static`` (``{% static %}``), ``date`` (Django's ``date`` filter, after converting to the
+current time zone as Django's templates do; the page's three formats without Django's
+general formatter) and ``django_include`` (a Django template shared with a staff page, such
+as the override statement, rendered by Django)."""
+
+import functools
+
+from django.template.defaultfilters import date as django_date
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from jinja2 import Environment
+from markupsafe import Markup
+
+
+@functools.cache
+def _reverse_plain(name, prefix):
+    return reverse(name)
+
+
+def url(name, *args, **kwargs):
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return _reverse_plain(name, get_script_prefix())
+
+
+def _local(value):
+    if hasattr(value, "tzinfo") and hasattr(value, "hour") and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def date(value, format_string):
+    """Django's ``date`` filter as Django's templates apply it (aware datetimes in the
+    current time zone first). ``""`` for ``None``, as Django gives."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    if format_string == "Y-m-d":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if format_string == "F j, Y":
+        return f"{MONTHS[value.month]} {value.day}, {value.year}"
+    if format_string == "c":
+        return value.isoformat()
+    return django_date(value, format_string)
+
+
+def django_include(template_name, **context):
+    return Markup(render_to_string(template_name, context))
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update(url=url, static=static, django_include=django_include)
+    env.filters["date"] = date
+    return env
