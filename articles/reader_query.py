@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import psycopg
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, models
 
 from articles.models import (
     Article,
@@ -101,11 +101,36 @@ def _from_row(model, values):
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
+# JSON gives these fields' values as the ORM would (text, numbers, booleans, JSON):
+# ``to_python`` would return them unchanged. Every other field (dates and times as ISO
+# text, decimals, UUIDs) goes through its ``to_python``.
+_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.JSONField,
+    models.ForeignKey,
+)
+
+
+@functools.cache
+def _json_columns(model):
+    fields = model._meta.concrete_fields
+    converters = [
+        None if isinstance(field, _AS_IS) and not field.choices else field.to_python
+        for field in fields
+    ]
+    return [f.attname for f in fields], list(zip([f.column for f in fields], converters))
+
+
 def _from_json(model, data):
     """A model instance from ``row_to_json``'s object (dates as ISO text)."""
-    fields = model._meta.concrete_fields
-    values = [field.to_python(data[field.column]) for field in fields]
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    attnames, columns = _json_columns(model)
+    values = [
+        data[column] if convert is None else convert(data[column]) for column, convert in columns
+    ]
+    return model.from_db(connection.alias, attnames, values)
 
 
 class _PreparingCursor(psycopg.Cursor):
