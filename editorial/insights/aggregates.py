@@ -21,33 +21,6 @@ def interpolated_percentile(values, fraction):
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-def weighted_percentiles(counts, fractions):
-    """``percentile_cont`` of a histogram: ``counts`` maps each exact value to how many
-    samples had it. The same figures as ``interpolated_percentile`` over the samples
-    themselves (and as PostgreSQL's, which interpolates ``lo + fraction × (hi − lo)``);
-    None for no samples."""
-    ordered = sorted((value, n) for value, n in counts.items() if n)
-    total = sum(n for _, n in ordered)
-    if not total:
-        return None
-
-    def value_at(rank):  # the value of the rank-th sample (from 0) in sorted order
-        seen = 0
-        for value, n in ordered:
-            seen += n
-            if rank < seen:
-                return value
-        raise IndexError(rank)
-
-    result = []
-    for fraction in fractions:
-        position = fraction * (total - 1)
-        lower, upper = math.floor(position), math.ceil(position)
-        low, high = value_at(lower), value_at(upper)
-        result.append(low + (high - low) * (position - lower))
-    return result
-
-
 class _SQLitePercentiles:
     def __init__(self):
         self.values, self.fractions = [], "[]"

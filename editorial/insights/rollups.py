@@ -9,13 +9,19 @@ two sweeps at once, leaves the same rows."""
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from articles.models import Feedback
-from editorial.insights.samples import ALL_MEASURES, live_rows, local_midnight
+from editorial.insights.samples import (
+    ALL_MEASURES,
+    COLUMNS,
+    live_samples,
+    local_midnight,
+    union_sql,
+)
 from editorial.models import (
     Assignment,
     InsightsDay,
@@ -40,13 +46,17 @@ def _time_zone():
 
 
 def roll_up_range(first_day, last_day):
-    """Roll up every local day from ``first_day`` to ``last_day`` (one transaction, a
-    query per measure). Returns the number of days written, 0 if another process was
+    """Roll up every local day from ``first_day`` to ``last_day``: one transaction, whose
+    ``INSERT … SELECT`` copies the samples of those days from the very query the page runs
+    for a day counted live. Returns the number of days written, 0 if another process was
     rolling up the same days at the same time (its rows stand)."""
     # Taken before reading: a day that had ended by then is complete in its roll-up.
     now = timezone.now()
     time_zone = _time_zone()
     count = (last_day - first_day).days + 1
+    span = [(local_midnight(first_day), local_midnight(last_day + ONE_DAY))]
+    select, params = union_sql(live_samples(measure, span) for measure in ALL_MEASURES)
+    columns = ", ".join(f"samples.{column}" for column in COLUMNS)
     try:
         with transaction.atomic():
             InsightsDay.objects.filter(
@@ -56,30 +66,26 @@ def roll_up_range(first_day, last_day):
                 InsightsDay(time_zone=time_zone, day=first_day + n * ONE_DAY, computed_at=now)
                 for n in range(count)
             )
-            day_ids = {day.day: day.pk for day in days}
-            span = [(local_midnight(first_day), local_midnight(last_day + ONE_DAY))]
-            rows = [row for measure in ALL_MEASURES for row in live_rows(measure, span)]
-            InsightsRollup.objects.bulk_create(
-                (
-                    InsightsRollup(
-                        rollup_day_id=day_ids[row.day],
-                        day=row.day,
-                        measure=row.measure,
-                        reviewer_id=row.reviewer_id,
-                        seconds=row.seconds,
-                        declined=row.declined,
-                        reason=row.reason,
-                        samples=row.samples,
-                        reminders=row.reminders,
-                    )
-                    for row in rows
-                ),
-                batch_size=2000,
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""INSERT INTO {InsightsRollup._meta.db_table} (rollup_day_id, measure,
+                        day, month, reviewer_id, article_id, seconds, declined, reason,
+                        reminders)
+                    SELECT d.id, {columns}
+                    FROM ({select}) AS samples
+                    JOIN {InsightsDay._meta.db_table} AS d
+                        ON d.day = samples.s_day AND d.time_zone = %s""",
+                    [*params, time_zone],
+                )
+            counts = dict(
+                InsightsRollup.objects.filter(rollup_day__in=days)
+                .order_by()
+                .values_list("rollup_day_id")
+                .annotate(n=Count("pk"))
             )
             for day in days:
-                day.rows = sum(1 for row in rows if row.day == day.day)
-                day.samples = sum(row.samples for row in rows if row.day == day.day)
-            InsightsDay.objects.bulk_update(days, ["rows", "samples"], batch_size=500)
+                day.samples = counts.get(day.pk, 0)
+            InsightsDay.objects.bulk_update(days, ["samples"], batch_size=500)
     except IntegrityError:  # another sweep rolled up these days first
         return 0
     return count

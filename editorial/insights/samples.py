@@ -1,7 +1,8 @@
-"""The samples behind the board's figures, as histograms keyed by exact duration: from the
-daily roll-ups for closed days that the sweep has rolled up, counted live from the rows for
-every other day (today, and any day the sweep has not reached). Both sides are grouped the
-same way, so a figure is the same whichever side its samples come from.
+"""The samples behind the board's figures, one row each: from the daily roll-ups for closed
+days that the sweep has rolled up, read live from the source rows for every other day
+(today, and any day the sweep has not reached). Both sides give the same columns, computed
+by the same expressions (the sweep writes the roll-ups with the live side's query), so a
+figure is the same whichever side its samples come from.
 
 A sample belongs to the local day on which it ended: a response to the day it was given, a
 review to the day its decision was taken, an approval to its day, a reader's report to the
@@ -9,27 +10,32 @@ day it was first triaged, an escalation to its day."""
 
 import datetime
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
+    CharField,
     Count,
+    DateField,
     ExpressionWrapper,
+    F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
+    SmallIntegerField,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Trim, TruncDate
+from django.db.models.functions import Cast, Coalesce, Trim, TruncDate, TruncMonth
 from django.utils import timezone
 
 from articles.models import Feedback, FeedbackKind, FeedbackStatus
 from editorial.insights.aggregates import elapsed
 from editorial.models import (
+    MEASURE_CODES,
     Assignment,
     AssignmentState,
     InsightsDay,
@@ -43,24 +49,20 @@ from editorial.models import (
 
 # Past this many separate stretches of days not rolled up, the whole period is counted live.
 MOST_LIVE_RANGES = 20
-# The roll-ups are read only when they hold at most one row per this many samples, and
-# at most this many days of the period are counted beside them: else ``live`` sorts the
-# samples in the database, which is then faster than bringing them here.
-LEAST_COMPRESSION = 4
-MOST_LIVE_DAYS = 7
 
-
-class SampleRow(NamedTuple):
-    """``samples`` samples of ``measure`` that ended on ``day`` and took ``seconds``."""
-
-    measure: str
-    day: datetime.date
-    reviewer_id: int | None
-    seconds: float | None
-    declined: bool
-    reason: str
-    samples: int
-    reminders: int
+REASON = CharField(max_length=InsightsRollup._meta.get_field("reason").max_length)
+# Every sample, from either side, has these columns, in this order.
+COLUMNS = (
+    "s_measure",
+    "s_day",
+    "s_month",
+    "s_reviewer",
+    "s_article",
+    "s_seconds",
+    "s_declined",
+    "s_reason",
+    "s_reminders",
+)
 
 
 def local_midnight(day):
@@ -90,21 +92,45 @@ def _reminders_sent():
     )
 
 
+def _samples(rows, measure, ended, *, article, reviewer=None, seconds=None, reason=None, **extra):
+    """``rows`` as samples of ``measure`` (one per row) that ended at ``ended``. Each
+    column has the type of the roll-ups' own, so that PostgreSQL appends the two sides as
+    they are (no conversion of a year of roll-up rows)."""
+    columns = {
+        "s_measure": Cast(Value(MEASURE_CODES[measure]), SmallIntegerField()),
+        "s_day": TruncDate(ended),
+        "s_month": Cast(TruncMonth(ended, output_field=DateField()), DateField()),
+        "s_reviewer": F(reviewer) if reviewer else Cast(Value(None), BigIntegerField()),
+        "s_article": F(article),
+        "s_seconds": seconds if seconds is not None else Cast(Value(None), FloatField()),
+        "s_declined": Value(False, output_field=BooleanField()),
+        "s_reason": Cast(reason if reason is not None else Value(""), REASON),
+        "s_reminders": Value(0, output_field=IntegerField()),
+    }
+    return rows.order_by().annotate(**(columns | extra)).values(*COLUMNS)
+
+
+def _with_reviewers(rows, reviewer_ids):
+    return rows if reviewer_ids is None else rows.filter(reviewer_id__in=reviewer_ids)
+
+
 def _responses(ranges, topic, reviewer_ids):
     rows = Assignment.objects.filter(
         _in_ranges("responded_at", ranges),
         topic_filter(topic, "submission__article__topic"),
         responded_at__isnull=False,
     )
-    if reviewer_ids is not None:
-        rows = rows.filter(reviewer_id__in=reviewer_ids)
     declined = Q(state=AssignmentState.DECLINED)
-    return rows.annotate(
-        day=TruncDate("responded_at"),
+    return _samples(
+        _with_reviewers(rows, reviewer_ids),
+        RollupMeasure.RESPONSE,
+        "responded_at",
+        article="submission__article_id",
+        reviewer="reviewer_id",
         seconds=elapsed("responded_at", "invited_at"),
-        declined=ExpressionWrapper(declined, output_field=BooleanField()),
+        s_declined=ExpressionWrapper(declined, output_field=BooleanField()),
         reason=Case(When(declined, then=Trim("close_reason")), default=Value("")),
-    ).values("day", "reviewer_id", "seconds", "declined", "reason")
+    )
 
 
 def _decisions(ranges, topic, reviewer_ids):
@@ -113,51 +139,61 @@ def _decisions(ranges, topic, reviewer_ids):
         topic_filter(topic, "submission__article__topic"),
         state=AssignmentState.COMPLETED,
     )
-    if reviewer_ids is not None:
-        rows = rows.filter(reviewer_id__in=reviewer_ids)
-    return rows.annotate(
-        day=TruncDate("completed_at"),
+    return _samples(
+        _with_reviewers(rows, reviewer_ids),
+        RollupMeasure.DECISION,
+        "completed_at",
+        article="submission__article_id",
+        reviewer="reviewer_id",
         seconds=elapsed("completed_at", "responded_at"),
-        sent=Coalesce(_reminders_sent(), 0),
-    ).values("day", "reviewer_id", "seconds")
+        s_reminders=Cast(Coalesce(_reminders_sent(), 0), IntegerField()),
+    )
 
 
 def _approvals(ranges, topic, reviewer_ids):
-    return (
-        Submission.objects.filter(
-            _in_ranges("decided_at", ranges),
-            topic_filter(topic, "article__topic"),
-            state=SubmissionState.APPROVED,
-            decided_at__isnull=False,
-        )
-        .annotate(day=TruncDate("decided_at"), seconds=elapsed("decided_at", "submitted_at"))
-        .values("day", "seconds")
+    rows = Submission.objects.filter(
+        _in_ranges("decided_at", ranges),
+        topic_filter(topic, "article__topic"),
+        state=SubmissionState.APPROVED,
+        decided_at__isnull=False,
+    )
+    return _samples(
+        rows,
+        RollupMeasure.APPROVAL,
+        "decided_at",
+        article="article_id",
+        seconds=elapsed("decided_at", "submitted_at"),
     )
 
 
 def _triages(ranges, topic, reviewer_ids):
-    return (
-        Feedback.objects.filter(
-            _in_ranges("triaged_at", ranges),
-            topic_filter(topic, "article__topic"),
-            kind=FeedbackKind.ERROR,
-            triaged_at__isnull=False,
-        )
-        .exclude(status=FeedbackStatus.NEW)
-        .annotate(day=TruncDate("triaged_at"), seconds=elapsed("triaged_at", "created_at"))
-        .values("day", "seconds")
+    rows = Feedback.objects.filter(
+        _in_ranges("triaged_at", ranges),
+        topic_filter(topic, "article__topic"),
+        kind=FeedbackKind.ERROR,
+        triaged_at__isnull=False,
+    ).exclude(status=FeedbackStatus.NEW)
+    return _samples(
+        rows,
+        RollupMeasure.TRIAGE,
+        "triaged_at",
+        article="article_id",
+        seconds=elapsed("triaged_at", "created_at"),
     )
 
 
 def _escalations(ranges, topic, reviewer_ids):
-    return (
-        Assignment.objects.filter(
-            _in_ranges("escalated_at", ranges),
-            topic_filter(topic, "submission__article__topic"),
-            escalated_at__isnull=False,
-        )
-        .annotate(day=TruncDate("escalated_at"))
-        .values("day")
+    rows = Assignment.objects.filter(
+        _in_ranges("escalated_at", ranges),
+        topic_filter(topic, "submission__article__topic"),
+        escalated_at__isnull=False,
+    )
+    return _samples(
+        _with_reviewers(rows, reviewer_ids),
+        RollupMeasure.ESCALATION,
+        "escalated_at",
+        article="submission__article_id",
+        reviewer="reviewer_id",
     )
 
 
@@ -171,27 +207,36 @@ SOURCES = {
 ALL_MEASURES = tuple(SOURCES)
 
 
-def live_rows(measure, ranges, *, topic=None, reviewer_ids=None):
+def live_samples(measure, ranges, *, topic=None, reviewer_ids=None):
     """The samples of ``measure`` that ended within ``ranges`` (``[(start, end)]``
-    instants), grouped as a roll-up groups them: one query."""
-    grouped = SOURCES[measure](ranges, topic, reviewer_ids).order_by()
-    if measure == RollupMeasure.DECISION:
-        grouped = grouped.annotate(samples=Count("pk"), reminders=Sum("sent"))
-    else:
-        grouped = grouped.annotate(samples=Count("pk"))
-    return [
-        SampleRow(
-            measure=measure,
-            day=row["day"],
-            reviewer_id=row.get("reviewer_id"),
-            seconds=row.get("seconds"),
-            declined=bool(row.get("declined", False)),
-            reason=row.get("reason", ""),
-            samples=row["samples"],
-            reminders=row.get("reminders") or 0,
+    instants), read from the source rows: a queryset of dicts keyed by ``COLUMNS``."""
+    return SOURCES[measure](ranges, topic, reviewer_ids)
+
+
+def rolled_up_samples(day_ids, measures, *, topic=None, reviewer_ids=None):
+    """The samples rolled up on the given ``InsightsDay`` ids, in the same columns; a
+    topic is matched through each sample's article as it is now."""
+    rows = InsightsRollup.objects.filter(
+        topic_filter(topic, "article__topic"),
+        rollup_day_id__in=day_ids,
+        measure__in=[MEASURE_CODES[measure] for measure in measures],
+    )
+    return (
+        _with_reviewers(rows, reviewer_ids)
+        .order_by()
+        .annotate(
+            s_measure=F("measure"),
+            s_day=F("day"),
+            s_month=F("month"),
+            s_reviewer=F("reviewer_id"),
+            s_article=F("article_id"),
+            s_seconds=F("seconds"),
+            s_declined=F("declined"),
+            s_reason=F("reason"),
+            s_reminders=F("reminders"),
         )
-        for row in grouped
-    ]
+        .values(*COLUMNS)
+    )
 
 
 @dataclass
@@ -201,93 +246,79 @@ class Coverage:
     rolled_up: dict  # day -> InsightsDay pk
     live_ranges: list  # [(start, end)] instants
     last_rolled_up_at: datetime.datetime | None  # the last sweep that wrote roll-ups
-    rows: int = 0  # roll-up rows of the days rolled up
-    samples: int = 0  # and the samples they count
-
-    @property
-    def live_days(self):
-        return sum(round((end - start).total_seconds() / 86400) for start, end in self.live_ranges)
-
-    @property
-    def worth_reading(self):
-        """Whether reading the roll-ups saves work over sorting the samples themselves."""
-        return (
-            bool(self.rolled_up)
-            and self.rows * LEAST_COMPRESSION <= self.samples
-            and self.live_days <= MOST_LIVE_DAYS
-        )
 
 
-def coverage(first_day, last_day, *, topic=None, today=None, now=None):
+def coverage(first_day, last_day, *, today=None, now=None):
     """One query. A day is read from its roll-up when it is over (before ``today``) and was
-    rolled up after it ended; a topic's figures are always counted live (an article can
-    move to another topic, which no roll-up would see)."""
+    rolled up after it ended."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     days = list(
         InsightsDay.objects.filter(time_zone=timezone.get_current_timezone_name())
         .filter(Q(day__gte=first_day, day__lte=last_day) | Q(day=today))
-        .values_list("day", "computed_at", "pk", "rows", "samples")
+        .values_list("day", "computed_at", "pk")
     )
-    last_rolled_up_at = max((computed_at for _, computed_at, *_ in days), default=None)
-    rolled_up, counts = {}, [0, 0]
-    if topic is None:
-        for day, computed_at, pk, rows, samples in days:
-            if (
-                first_day <= day <= last_day
-                and day < today
-                and computed_at >= local_midnight(day + datetime.timedelta(days=1))
-            ):
-                rolled_up[day] = pk
-                counts[0] += rows
-                counts[1] += samples
+    last_rolled_up_at = max((computed_at for _, computed_at, _ in days), default=None)
+    one_day = datetime.timedelta(days=1)
+    rolled_up = {
+        day: pk
+        for day, computed_at, pk in days
+        if first_day <= day <= last_day
+        and day < today
+        and computed_at >= local_midnight(day + one_day)
+    }
     live_ranges = []
     day = first_day
     while day <= last_day:
         if day in rolled_up:
-            day += datetime.timedelta(days=1)
+            day += one_day
             continue
         end = day
-        while end + datetime.timedelta(days=1) <= last_day and (
-            end + datetime.timedelta(days=1) not in rolled_up
-        ):
-            end += datetime.timedelta(days=1)
-        live_ranges.append((local_midnight(day), local_midnight(end + datetime.timedelta(days=1))))
-        day = end + datetime.timedelta(days=1)
+        while end + one_day <= last_day and end + one_day not in rolled_up:
+            end += one_day
+        live_ranges.append((local_midnight(day), local_midnight(end + one_day)))
+        day = end + one_day
     if len(live_ranges) > MOST_LIVE_RANGES:
-        rolled_up, counts = {}, [0, 0]
-        whole = (local_midnight(first_day), local_midnight(last_day + datetime.timedelta(days=1)))
-        live_ranges = [whole]
+        rolled_up = {}
+        live_ranges = [(local_midnight(first_day), local_midnight(last_day + one_day))]
     return Coverage(
-        rolled_up=rolled_up,
-        live_ranges=live_ranges,
-        last_rolled_up_at=last_rolled_up_at,
-        rows=counts[0],
-        samples=counts[1],
+        rolled_up=rolled_up, live_ranges=live_ranges, last_rolled_up_at=last_rolled_up_at
     )
 
 
-def rolled_up_rows(day_ids, measures, *, reviewer_ids=None):
-    """The roll-up rows of the given ``InsightsDay`` ids: one query (none for no ids)."""
-    if not day_ids:
-        return []
-    rows = InsightsRollup.objects.filter(rollup_day_id__in=day_ids, measure__in=measures)
-    if reviewer_ids is not None:
-        rows = rows.filter(reviewer_id__in=reviewer_ids)
-    return list(map(SampleRow._make, rows.values_list(*SampleRow._fields)))
-
-
 def coverage_of(period, *, today=None):
-    return coverage(period.first_day, period.last_day, topic=period.topic, today=today)
+    return coverage(period.first_day, period.last_day, today=today)
 
 
-def period_samples(period, found, *, measures=ALL_MEASURES, reviewer_ids=None):
-    """Every ``SampleRow`` of ``period`` for ``measures``, given its ``Coverage``: one query
-    for the roll-ups, one per measure for the days counted live."""
-    rows = rolled_up_rows(list(found.rolled_up.values()), measures, reviewer_ids=reviewer_ids)
-    if found.live_ranges:
-        for measure in measures:
-            rows += live_rows(
-                measure, found.live_ranges, topic=period.topic, reviewer_ids=reviewer_ids
+def period_samples_sql(period, found, *, measures=ALL_MEASURES, reviewer_ids=None, columns=COLUMNS):
+    """``(sql, params)``: one ``SELECT`` of every sample of ``period`` for ``measures``,
+    given its ``Coverage`` — the roll-ups of the days rolled up, UNION ALL the source rows
+    of the days counted live — with the columns ``COLUMNS``."""
+    parts = []
+    if found.rolled_up:
+        parts.append(
+            rolled_up_samples(
+                list(found.rolled_up.values()),
+                measures,
+                topic=period.topic,
+                reviewer_ids=reviewer_ids,
             )
-    return rows
+        )
+    if found.live_ranges:
+        parts += [
+            live_samples(measure, found.live_ranges, topic=period.topic, reviewer_ids=reviewer_ids)
+            for measure in measures
+        ]
+    return union_sql(parts, columns=columns)
+
+
+def union_sql(querysets, *, columns=COLUMNS):
+    """``(sql, params)``: ``columns`` of the samples of every queryset in ``querysets``,
+    UNION ALL."""
+    columns = ", ".join(columns)
+    statements, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset.query.sql_with_params()
+        statements.append(f"SELECT {columns} FROM ({sql}) AS part")
+        params.extend(part_params)
+    return " UNION ALL ".join(statements), params

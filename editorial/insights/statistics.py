@@ -1,22 +1,21 @@
 """The board's figures for one period, in a fixed number of queries whatever the number of
-articles and assignments: from the daily roll-ups when they save work, else from the rows
-themselves (``live``).
+articles and assignments.
 
 A sample belongs to the period, and to the month, in which it ended: a response to the
 day it was given, a review to the day its decision was taken, an approval to its day, a
 reader's report to the day it was first triaged. Months are calendar months in the site's
-time zone. The samples come as histograms of exact durations (``samples``: the daily
-roll-ups for closed days, live counts for the rest); durations are in days, median and 90th
-percentile interpolated as PostgreSQL's ``percentile_cont`` does."""
+time zone. Every turnaround figure comes from one statement over the period's samples
+(``grouped``: the daily roll-ups for closed days, the source rows for the rest); durations
+are in days, median and 90th percentile interpolated by PostgreSQL's ``percentile_cont``
+over the exact durations."""
 
 import datetime
-from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Subquery, Value
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.insights.aggregates import days, weighted_percentiles
+from editorial.insights.aggregates import days
 from editorial.insights.figures import (
     ACCEPTANCE_DECISION,
     DECLINE_REASONS_SHOWN,
@@ -27,114 +26,112 @@ from editorial.insights.figures import (
     ReviewerRow,
     Turnaround,
 )
-from editorial.insights.live import live_insights
-from editorial.insights.samples import coverage_of, period_samples, topic_filter
+from editorial.insights.grouped import Group, grouped_samples
+from editorial.insights.samples import coverage_of, topic_filter
 from editorial.models import ASSIGNMENT_OPEN_STATES, Assignment, AssignmentState, RollupMeasure
 from reviewers.models import BoardMember
 
 
-def _turnaround(measure, histogram):
-    """A ``Turnaround`` from ``{seconds: samples}``."""
-    median, p90 = weighted_percentiles(histogram, (0.5, 0.9)) or (None, None)
-    return Turnaround(
-        measure=measure, count=sum(histogram.values()), median=days(median), p90=days(p90)
+def _turnaround(measure, group):
+    """A ``Turnaround`` from a ``grouped.Group`` (None: no samples)."""
+    group = group or Group()
+    median, p90 = group.percentiles or (None, None)
+    return Turnaround(measure=measure, count=group.timed, median=days(median), p90=days(p90))
+
+
+OPEN_TOTALS = ("invited", "accepted", "invited_overdue", "accepted_overdue", "escalated_open")
+
+
+def _count(rows):
+    """The number of ``rows``, as a scalar subquery (run once, whatever the outer rows)."""
+    return Subquery(
+        rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"),
+        output_field=IntegerField(),
     )
 
 
 def _open_now(period, today, *, reviewer_ids=None):
-    """Open assignments now, per reviewer: one query."""
-    overdue = Q(state=AssignmentState.INVITED, response_due__lt=today) | Q(
-        state=AssignmentState.ACCEPTED, review_due__lt=today
-    )
+    """Open assignments now: per reviewer, how many; and on every row the same totals of
+    those invited, accepted, overdue and escalated. One query, which PostgreSQL answers
+    from the partial indexes on open assignments instead of reading the whole table."""
     rows = Assignment.objects.filter(
         topic_filter(period.topic, "submission__article__topic"), state__in=ASSIGNMENT_OPEN_STATES
     )
     if reviewer_ids is not None:
         rows = rows.filter(reviewer_id__in=reviewer_ids)
+    invited = rows.filter(state=AssignmentState.INVITED)
+    accepted = rows.filter(state=AssignmentState.ACCEPTED)
     return list(
         rows.order_by()
         .values("reviewer_id")
         .annotate(
-            open_load=Count("pk"),
-            invited=Count("pk", filter=Q(state=AssignmentState.INVITED)),
-            accepted=Count("pk", filter=Q(state=AssignmentState.ACCEPTED)),
-            overdue=Count("pk", filter=overdue),
-            escalated_open=Count("pk", filter=Q(escalated_at__isnull=False)),
+            open_load=Count("*"),  # not the id: the index on open assignments has none
+            invited=_count(invited),
+            accepted=_count(accepted),
+            # Two counts, each read from its own partial index alone.
+            invited_overdue=_count(invited.filter(response_due__lt=today)),
+            accepted_overdue=_count(accepted.filter(review_due__lt=today)),
+            escalated_open=_count(rows.filter(escalated_at__isnull=False)),
         )
     )
 
 
 def board_insights(period, *, today=None):
-    """Every figure of the insights page for ``period`` (a ``periods.Period``)."""
+    """Every figure of the insights page for ``period`` (a ``periods.Period``): six
+    queries (which days are rolled up; the samples' sort memory and the samples grouped;
+    what is open now; the reviewers; the re-review horizon)."""
     today = today or timezone.localdate()
     found = coverage_of(period, today=today)
-    if not found.worth_reading:
-        insights = live_insights(period, today=today)
-        insights.horizon = re_review_horizon(period, today=today)
-        return insights
-    insights = Insights(period=period, rolled_up_at=found.last_rolled_up_at)
-    rows = period_samples(period, found)
+    insights = Insights(
+        period=period, rolled_up_at=found.last_rolled_up_at if found.rolled_up else None
+    )
+    grouped = grouped_samples(period, found)
     open_rows = _open_now(period, today)
-    _headline(insights, rows, open_rows)
-    _turnarounds(insights, rows)
-    _by_month(insights, rows)
-    insights.reviewers = _reviewer_rows(rows, open_rows)
-    insights.decline_reasons = _decline_reasons(rows)
+    _headline(insights, grouped, open_rows)
+    for measure in MEASURES:
+        insights.turnarounds[measure.key] = _turnaround(measure, grouped.overall.get(measure.key))
+    months = sorted({month for month, key in grouped.months if key in {m.key for m in MEASURES}})
+    insights.months = [
+        (month, {m.key: _turnaround(m, grouped.months.get((month, m.key))) for m in MEASURES})
+        for month in months
+    ]
+    insights.reviewers = _reviewer_rows(grouped, open_rows)
+    ranked = sorted(grouped.reasons.items(), key=lambda item: (-item[1], item[0]))
+    insights.decline_reasons = [
+        (reason or NO_REASON, n) for reason, n in ranked[:DECLINE_REASONS_SHOWN]
+    ]
     insights.horizon = re_review_horizon(period, today=today)
     return insights
 
 
-def _headline(insights, rows, open_rows):
+def _headline(insights, grouped, open_rows):
+    # Every row carries the same totals; no row: nothing is open.
+    totals = open_rows[0] if open_rows else dict.fromkeys(OPEN_TOTALS, 0)
     insights.open_by_state = {
-        "Invited, awaiting a response": sum(row["invited"] for row in open_rows),
-        "Accepted, in review": sum(row["accepted"] for row in open_rows),
+        "Invited, awaiting a response": totals["invited"],
+        "Accepted, in review": totals["accepted"],
     }
-    insights.overdue = sum(row["overdue"] for row in open_rows)
-    insights.escalated_open = sum(row["escalated_open"] for row in open_rows)
-    for row in rows:
-        if row.measure == RollupMeasure.ESCALATION:
-            insights.escalations_in_period += row.samples
-        elif row.measure == RollupMeasure.RESPONSE:
-            insights.responded += row.samples
-            insights.declined += row.samples if row.declined else 0
-        elif row.measure == RollupMeasure.DECISION:
-            insights.completed += row.samples
-            insights.reminders_for_completed += row.reminders
+    insights.overdue = totals["invited_overdue"] + totals["accepted_overdue"]
+    insights.escalated_open = totals["escalated_open"]
+    overall = grouped.overall
+    responses = overall.get(RollupMeasure.RESPONSE) or Group()
+    decisions = overall.get(RollupMeasure.DECISION) or Group()
+    insights.escalations_in_period = (overall.get(RollupMeasure.ESCALATION) or Group()).count
+    insights.responded = responses.count
+    insights.declined = responses.declined
+    insights.completed = decisions.count
+    insights.reminders_for_completed = decisions.reminders
 
 
-def _histograms(rows, key):
-    """``{key(row): {seconds: samples}}`` over the rows with a duration."""
-    histograms = defaultdict(Counter)
-    for row in rows:
-        if row.seconds is not None:
-            histograms[key(row)][row.seconds] += row.samples
-    return histograms
-
-
-def _turnarounds(insights, rows):
-    histograms = _histograms(rows, lambda row: row.measure)
-    for measure in MEASURES:
-        insights.turnarounds[measure.key] = _turnaround(measure, histograms.get(measure.key, {}))
-
-
-def _by_month(insights, rows):
-    histograms = _histograms(rows, lambda row: (row.day.replace(day=1), row.measure))
-    months = sorted({month for month, _ in histograms})
-    insights.months = [
-        (month, {m.key: _turnaround(m, histograms.get((month, m.key), {})) for m in MEASURES})
-        for month in months
-    ]
-
-
-def _reviewer_rows(rows, open_rows):
-    """Per reviewer with an open assignment or a sample in the period: open load against
-    capacity, and their response and decision times. One query, for the reviewers."""
-    histograms = _histograms(
-        [row for row in rows if row.reviewer_id is not None],
-        lambda row: (row.reviewer_id, row.measure),
-    )
+def _reviewer_rows(grouped, open_rows):
+    """Per reviewer with an open assignment or a response or decision in the period: open
+    load against capacity, and their response and decision times. One query, for the
+    reviewers."""
+    turnarounds = (INVITATION_RESPONSE, ACCEPTANCE_DECISION)
     open_load = {row["reviewer_id"]: row["open_load"] for row in open_rows}
-    reviewer_ids = set(open_load) | {reviewer_id for reviewer_id, _ in histograms}
+    reviewer_ids = set(open_load) | {
+        reviewer_id for reviewer_id, key in grouped.reviewers if key in {m.key for m in turnarounds}
+    }
     members = BoardMember.objects.in_bulk(reviewer_ids, field_name="pk")
     result = [
         ReviewerRow(
@@ -143,10 +140,10 @@ def _reviewer_rows(rows, open_rows):
             open_load=open_load.get(reviewer_id, 0),
             capacity=members[reviewer_id].max_open_assignments,
             responses=_turnaround(
-                INVITATION_RESPONSE, histograms.get((reviewer_id, INVITATION_RESPONSE.key), {})
+                INVITATION_RESPONSE, grouped.reviewers.get((reviewer_id, INVITATION_RESPONSE.key))
             ),
             decisions=_turnaround(
-                ACCEPTANCE_DECISION, histograms.get((reviewer_id, ACCEPTANCE_DECISION.key), {})
+                ACCEPTANCE_DECISION, grouped.reviewers.get((reviewer_id, ACCEPTANCE_DECISION.key))
             ),
         )
         for reviewer_id in reviewer_ids
@@ -158,22 +155,13 @@ def reviewer_rows(period, *, reviewer_ids=None, today=None):
     """Per reviewer: open load against capacity, and their response and decision times
     in ``period``."""
     today = today or timezone.localdate()
-    rows = period_samples(
+    grouped = grouped_samples(
         period,
         coverage_of(period, today=today),
         measures=(RollupMeasure.RESPONSE, RollupMeasure.DECISION),
         reviewer_ids=reviewer_ids,
     )
-    return _reviewer_rows(rows, _open_now(period, today, reviewer_ids=reviewer_ids))
-
-
-def _decline_reasons(rows):
-    reasons = Counter()
-    for row in rows:
-        if row.measure == RollupMeasure.RESPONSE and row.declined:
-            reasons[row.reason] += row.samples
-    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
-    return [(reason or NO_REASON, n) for reason, n in ranked[:DECLINE_REASONS_SHOWN]]
+    return _reviewer_rows(grouped, _open_now(period, today, reviewer_ids=reviewer_ids))
 
 
 HORIZON_DAYS = (30, 60, 90)

@@ -13,7 +13,13 @@ from editorial.models.assignments import (
 )
 from editorial.models.audit import GENESIS_HASH, AuditEntry, AuditLogImmutable, AuditQuerySet
 from editorial.models.calendar import CalendarToken
-from editorial.models.insights import InsightsDay, InsightsRollup, RollupMeasure
+from editorial.models.insights import (
+    MEASURE_BY_CODE,
+    MEASURE_CODES,
+    InsightsDay,
+    InsightsRollup,
+    RollupMeasure,
+)
 from editorial.models.notifications import Notification, NotificationKind, NotificationQuerySet
 from editorial.models.policy import EditorialPolicy
 from editorial.models.signatures import Signature, SignatureMeaning
@@ -46,6 +52,8 @@ __all__ = [
     "DecisionOutcome",
     "EditorialPolicy",
     "InsightsDay",
+    "MEASURE_BY_CODE",
+    "MEASURE_CODES",
     "InsightsRollup",
     "Notification",
     "RollupMeasure",

@@ -1,11 +1,14 @@
 """Daily roll-ups of the board's insights, written by the sweep (``editorial.insights.rollups``)
 and read by the insights page for closed days.
 
-A roll-up row counts the samples that ended on one local day with one exact duration (and,
-for responses, one reviewer, declined or not, and the decline reason): a histogram keyed by
-the exact duration, so medians and 90th percentiles computed from it are the same figures
-as from the rows themselves. ``InsightsDay`` says which days are rolled up, in which time
-zone and when: a day without one (the sweep has not run) is counted live."""
+A roll-up row is one sample that ended on one local day: a response, a review, an approval,
+a reader report's triage or an escalation, with its exact duration in seconds, its reviewer,
+its article, and what the page counts beside it (declined and why; reminders sent). It is
+the narrow, already-joined form of the rows the page aggregates: the page computes every
+figure from these rows in one statement (``editorial.insights.statistics``), so they are
+the same figures as from the source rows themselves, and a topic is read through the
+article's current topic. ``InsightsDay`` says which days are rolled up, in which time zone
+and when: a day without one (the sweep has not run) is counted live."""
 
 from django.db import models
 
@@ -18,6 +21,18 @@ class RollupMeasure(models.TextChoices):
     ESCALATION = "escalation", "Escalation to the chair"
 
 
+# A roll-up row stores its measure as a small number: the page sorts and groups a year's
+# samples (some 230,000 rows) by it, and integers compare several times faster than text.
+MEASURE_CODES = {
+    RollupMeasure.RESPONSE: 1,
+    RollupMeasure.DECISION: 2,
+    RollupMeasure.APPROVAL: 3,
+    RollupMeasure.TRIAGE: 4,
+    RollupMeasure.ESCALATION: 5,
+}
+MEASURE_BY_CODE = {code: measure for measure, code in MEASURE_CODES.items()}
+
+
 class InsightsDay(models.Model):
     """One local day of one time zone, rolled up at ``computed_at``. A day rolled up before
     it ended is incomplete: the page counts it live until a later sweep rolls it up again."""
@@ -25,8 +40,7 @@ class InsightsDay(models.Model):
     time_zone = models.CharField(max_length=64)
     day = models.DateField()
     computed_at = models.DateTimeField()
-    rows = models.PositiveIntegerField(default=0)  # its roll-up rows
-    samples = models.PositiveIntegerField(default=0)  # the samples they count
+    samples = models.PositiveIntegerField(default=0)  # its roll-up rows, one per sample
 
     class Meta:
         constraints = [
@@ -38,27 +52,41 @@ class InsightsDay(models.Model):
 
 
 class InsightsRollup(models.Model):
-    """``samples`` samples of ``measure`` that ended on ``day`` and took ``seconds``."""
+    """One sample of ``measure`` that ended on ``day`` and took ``seconds``."""
 
     rollup_day = models.ForeignKey(InsightsDay, on_delete=models.CASCADE, related_name="rollups")
     day = models.DateField()
-    measure = models.CharField(max_length=10, choices=RollupMeasure.choices)
+    month = models.DateField()  # the first of ``day``'s month: the page groups by it
+    measure = models.PositiveSmallIntegerField(
+        choices=[(code, measure.label) for measure, code in MEASURE_CODES.items()]
+    )
     reviewer = models.ForeignKey(
         "reviewers.BoardMember", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A topic filter reads the article's topic now: an article can move to another topic.
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     seconds = models.FloatField(null=True, blank=True)  # none for an escalation
     declined = models.BooleanField(default=False)  # responses only
     reason = models.CharField(max_length=500, blank=True)  # a decline's, trimmed
-    samples = models.PositiveIntegerField()
-    reminders = models.PositiveIntegerField(default=0)  # sent about these reviews (decisions)
+    reminders = models.PositiveIntegerField(default=0)  # sent about this review (decisions)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(measure__in=RollupMeasure.values),
+                condition=models.Q(measure__in=list(MEASURE_CODES.values())),
                 name="insights_rollup_measure_valid",
+            )
+        ]
+        indexes = [
+            # The decline reasons read only the declined responses of the period's days.
+            models.Index(
+                fields=["rollup_day"],
+                condition=models.Q(declined=True),
+                name="insights_rollup_declined_idx",
             )
         ]
 
     def __str__(self):
-        return f"{self.day} {self.measure}: {self.samples} × {self.seconds} s"
+        return f"{self.day} {MEASURE_BY_CODE[self.measure]}: {self.seconds} s"

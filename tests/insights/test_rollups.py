@@ -7,24 +7,24 @@ sweep rolls up again what changed since its last run."""
 import datetime
 import io
 import random
-from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Feedback
+from articles.models import Article, Feedback
 from editorial.insights import rollups, samples
-from editorial.insights.aggregates import interpolated_percentile, weighted_percentiles
 from editorial.insights.periods import Period
 from editorial.insights.statistics import board_insights, reviewer_rows
 from editorial.models import (
+    MEASURE_CODES,
     Assignment,
     AssignmentState,
     InsightsDay,
     InsightsRollup,
     Notification,
+    RollupMeasure,
     Submission,
 )
 from editorial.sweep import run_sweep
@@ -74,32 +74,37 @@ def live_and_rolled_up(period):
     return live, rolled
 
 
-@pytest.fixture(autouse=True)
-def read_roll_ups(monkeypatch):
-    """The fixed data set is too small for its roll-ups to save work: read them anyway."""
-    monkeypatch.setattr(samples, "LEAST_COMPRESSION", 0)
-    monkeypatch.setattr(samples, "MOST_LIVE_DAYS", 10_000)
-
-
 @pytest.fixture
 def data():
     return dataset.build()
 
 
-def test_roll_ups_that_save_no_work_are_not_read(data, monkeypatch):
-    monkeypatch.setattr(samples, "LEAST_COMPRESSION", 4)
-    live, rolled = live_and_rolled_up(MARCH)  # every March sample took its own time
-    assert rolled.rolled_up_at is None
-    assert figures(rolled) == figures(live)
-    for _ in range(20):  # twenty more responses of the same day and length: one row
-        add_late_response(data, at(18, 9))
-    rollups.roll_up_days(rollups.every_day(timezone.localdate()))
-    assert board_insights(MARCH, today=TODAY).rolled_up_at is None  # 30 samples, 11 rows
-    monkeypatch.setattr(samples, "LEAST_COMPRESSION", 2)
-    rolled = board_insights(MARCH, today=TODAY)
+def test_durations_to_the_second_are_read_from_the_roll_ups(data):
+    """Real timestamps make every duration different: the roll-ups hold one row per
+    sample, and the page still reads them, with the figures counted live."""
+    generator = random.Random(15)
+    for n in range(40):
+        answered = at(2 + n % 25, generator.randrange(24), generator.randrange(60))
+        answered += datetime.timedelta(seconds=generator.randrange(60))
+        dataset._assignment(
+            data["okafor"] if n % 2 else data["raman"],
+            data["other_topic"] if n % 3 else data["topic"],
+            invited=answered - datetime.timedelta(seconds=generator.randrange(3600, 14 * 86400)),
+            responded=answered,
+            completed=answered + datetime.timedelta(seconds=generator.randrange(86400, 30 * 86400))
+            if n % 4
+            else None,
+        )
+    live, rolled = live_and_rolled_up(MARCH)
     assert rolled.rolled_up_at is not None
-    rollups.clear()
-    assert figures(board_insights(MARCH, today=TODAY)) == figures(rolled)
+    found = samples.coverage(MARCH.first_day, MARCH.last_day, today=TODAY)
+    assert len(found.rolled_up) == 30  # and "today", 31 March, is counted live
+    assert figures(rolled) == figures(live)
+    assert rolled.turnarounds["response"].count == 45
+    durations = InsightsRollup.objects.filter(
+        measure=MEASURE_CODES[RollupMeasure.RESPONSE]
+    ).values_list("seconds", flat=True)
+    assert len(set(durations)) == len(durations) == 46  # one row a sample, January's too
 
 
 def add_late_response(data, when, **state):
@@ -121,20 +126,6 @@ def settle(minutes=60):
     Feedback.objects.update(updated_at=ago)
     Notification.objects.update(created_at=ago)
     InsightsDay.objects.update(computed_at=ago + datetime.timedelta(minutes=minutes // 2))
-
-
-def test_a_histogram_gives_the_percentiles_of_its_samples():
-    generator = random.Random(15)
-    for size in (1, 2, 3, 10, 101, 1000):
-        values = [generator.choice([0.5, 86400.0, 2 * 86400 + 0.25, 3.0]) for _ in range(size)]
-        values += [generator.uniform(0, 40 * 86400) for _ in range(size)]
-        histogram = Counter(values)
-        assert weighted_percentiles(histogram, (0.5, 0.9)) == [
-            interpolated_percentile(values, 0.5),
-            interpolated_percentile(values, 0.9),
-        ]
-    assert weighted_percentiles({}, (0.5,)) is None
-    assert weighted_percentiles({7.0: 0}, (0.5,)) is None
 
 
 @pytest.mark.parametrize("period", PERIODS, ids=str)
@@ -246,12 +237,12 @@ def test_the_sweep_rolls_up_again_the_days_that_changed(data):
 def test_rolling_up_twice_writes_the_same_rows(data):
     rollups.roll_up_days(rollups.every_day(timezone.localdate()))
     first = sorted(
-        InsightsRollup.objects.values_list("day", "measure", "reviewer_id", "seconds", "samples")
+        InsightsRollup.objects.values_list("day", "measure", "reviewer_id", "article_id", "seconds")
     )
     rollups.roll_up_days(rollups.every_day(timezone.localdate()))
     rollups.sweep_rollups()
     again = sorted(
-        InsightsRollup.objects.values_list("day", "measure", "reviewer_id", "seconds", "samples")
+        InsightsRollup.objects.values_list("day", "measure", "reviewer_id", "article_id", "seconds")
     )
     assert again == first
     days = list(InsightsDay.objects.values_list("time_zone", "day"))
@@ -273,12 +264,27 @@ def test_a_reviewers_own_figures_read_the_roll_ups(data):
     assert reviewer_rows(MARCH, reviewer_ids=[data["raman"].pk], today=TODAY) == live
 
 
-def test_a_topic_is_always_counted_live(data):
-    """An article can move to another topic; no roll-up would see it."""
+def test_a_topic_is_read_from_the_roll_ups(data):
     topic = Period(MARCH.first_day, MARCH.last_day, data["topic"])
     live, rolled = live_and_rolled_up(topic)
-    assert rolled.rolled_up_at is None
+    assert rolled.rolled_up_at is not None
     assert figures(rolled) == figures(live)
+    response = rolled.turnarounds["response"]
+    assert (response.count, response.median, response.p90) == (4, 1.5, 2.7)  # hand-computed
+
+
+def test_an_article_moved_to_another_topic_moves_its_rolled_up_samples(data):
+    """The roll-ups keep each sample's article, and a topic is matched through the
+    article as it is now: a move shows at once, with no roll-up to redo."""
+    rollups.roll_up_days(rollups.every_day(timezone.localdate()))
+    neurology = Period(MARCH.first_day, MARCH.last_day, data["other_topic"])
+    assert board_insights(neurology, today=TODAY).turnarounds["response"].count == 1
+    Article.objects.filter(pk=data["a1"].submission.article_id).update(topic=data["other_topic"])
+    moved = board_insights(neurology, today=TODAY)
+    assert moved.rolled_up_at is not None
+    assert moved.turnarounds["response"].count == 2
+    rollups.clear()
+    assert figures(board_insights(neurology, today=TODAY)) == figures(moved)
 
 
 def test_rollup_insights_rebuilds_with_a_progress_bar(data, capsys):
@@ -318,8 +324,13 @@ def test_the_page_runs_the_same_queries_with_roll_ups(client, django_assert_num_
 
     with CaptureQueriesContext(connection) as small:
         client.get(url, {"range": "365"})
+    with CaptureQueriesContext(connection) as topic:
+        client.get(url, {"range": "365", "topic": "hematology"})
     for _ in range(3):
         dataset.build_more()
     rollups.roll_up_days(rollups.every_day(timezone.localdate()))
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url, {"range": "365"})
+    with django_assert_num_queries(len(topic.captured_queries)):
+        client.get(url, {"range": "365", "topic": "hematology"})
+    assert len(topic.captured_queries) == len(small.captured_queries) + 1  # the topic
