@@ -121,7 +121,9 @@ def _json_columns(model):
         None if isinstance(field, _AS_IS) and not field.choices else field.to_python
         for field in fields
     ]
-    return [f.attname for f in fields], list(zip([f.column for f in fields], converters))
+    return [f.attname for f in fields], list(
+        zip([f.column for f in fields], converters, strict=True)
+    )
 
 
 def _from_json(model, data):
