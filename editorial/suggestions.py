@@ -42,13 +42,14 @@ def board_members():
 
 def _member_figures():
     """``open_load`` and ``median_review`` of each member, as subqueries on the member's
-    own assignments (index ``assignment_reviewer_idx``): joining every assignment and
-    grouping took over a second at 150,000 assignments."""
+    own assignments, read from the index ``assignment_reviewer_idx`` alone: joining every
+    assignment and grouping took over a second at 150,000 assignments, and counting the
+    ids (``Count("pk")``) instead of rows read each open assignment from the table."""
     mine = Assignment.objects.filter(reviewer=OuterRef("pk")).order_by().values("reviewer")
     return {
         "open_load": Coalesce(
             Subquery(
-                mine.filter(state__in=ASSIGNMENT_OPEN_STATES).annotate(n=Count("pk")).values("n")
+                mine.filter(state__in=ASSIGNMENT_OPEN_STATES).annotate(n=Count("*")).values("n")
             ),
             0,
         ),
