@@ -237,7 +237,7 @@ class BoardFilter(TextChoices):
 
     ALL = "all", "All open"
     NEEDS_REVIEWERS = "needs-reviewers", "Need reviewers"
-    OVERDUE = "overdue", "Overdue reviews"
+    OVERDUE = "overdue", "With overdue reviews"
     AWAITING_CHAIR = "awaiting-chair", "Rejections to confirm"
 
 
@@ -247,7 +247,6 @@ class BoardCounts:
 
     open: int = 0
     needs_reviewers: int = 0
-    with_overdue: int = 0  # submissions with at least one overdue review
     awaiting_chair: int = 0  # submissions with a reviewer's rejection to confirm
     open_reviews: int = 0
     overdue: int = 0  # overdue reviews (invited or accepted assignments past due)
@@ -255,11 +254,13 @@ class BoardCounts:
     accepted: int = 0
 
     def of(self, show):
-        """How many submissions the filter ``show`` lists."""
+        """How many submissions the filter ``show`` lists; ``None`` for those with overdue
+        reviews, counted only when that filter is shown (the figure at the top counts the
+        overdue reviews, from an index, and counting their submissions reads each one)."""
         return {
             BoardFilter.ALL: self.open,
             BoardFilter.NEEDS_REVIEWERS: self.needs_reviewers,
-            BoardFilter.OVERDUE: self.with_overdue,
+            BoardFilter.OVERDUE: None,
             BoardFilter.AWAITING_CHAIR: self.awaiting_chair,
         }[show]
 
@@ -328,7 +329,8 @@ def board_submissions(show, *, quorum, today):
 # assignment always belongs to an open submission: a submission that leaves review has its
 # open assignments closed in the same transaction (services._core.record_step), so the
 # review figures read the assignments' partial indexes without joining the submissions.
-# The same conditions as ``board_submissions``' filters, counted for every open submission.
+# "Needs reviewers" is ``board_submissions``' condition, counted over every open
+# submission: its approvals are read only where the open reviews fall short of the quorum.
 _BOARD_COUNTS_SQL = """
 SELECT
     (SELECT COUNT(*) FROM {submission} WHERE state IN (%(submitted)s, %(under_review)s)),
@@ -336,16 +338,9 @@ SELECT
         LEFT JOIN (SELECT submission_id, COUNT(*) AS n FROM {assignment}
                    WHERE state IN (%(invited)s, %(accepted)s) GROUP BY submission_id) r
             ON r.submission_id = s.id
-        LEFT JOIN (SELECT d.submission_id, COUNT(*) AS n FROM {decision} d
-                   JOIN {submission} o ON o.id = d.submission_id
-                       AND o.state IN (%(submitted)s, %(under_review)s)
-                   WHERE d.outcome = %(approve)s GROUP BY d.submission_id) v
-            ON v.submission_id = s.id
-        WHERE s.state IN (%(submitted)s, %(under_review)s)
-            AND COALESCE(r.n, 0) + COALESCE(v.n, 0) < %(quorum)s),
-    (SELECT COUNT(DISTINCT submission_id) FROM {assignment}
-        WHERE (state = %(invited)s AND response_due < %(today)s)
-            OR (state = %(accepted)s AND review_due < %(today)s)),
+        WHERE s.state IN (%(submitted)s, %(under_review)s) AND COALESCE(r.n, 0) < %(quorum)s
+            AND COALESCE(r.n, 0) + (SELECT COUNT(*) FROM {decision} d
+                WHERE d.submission_id = s.id AND d.outcome = %(approve)s) < %(quorum)s),
     (SELECT COUNT(*) FROM {submission} s WHERE s.state IN (%(submitted)s, %(under_review)s)
         AND EXISTS (SELECT 1 FROM {decision} d
                     WHERE d.submission_id = s.id AND d.outcome = %(reject)s)),
@@ -377,13 +372,10 @@ def board_counts(*, quorum, today):
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        opened, needs, overdue_submissions, awaiting, invited, accepted, *late, escalated = (
-            cursor.fetchone()
-        )
+        opened, needs, awaiting, invited, accepted, *late, escalated = cursor.fetchone()
     return BoardCounts(
         open=opened,
         needs_reviewers=needs,
-        with_overdue=overdue_submissions,
         awaiting_chair=awaiting,
         open_reviews=invited + accepted,
         overdue=sum(late),
@@ -420,8 +412,19 @@ def board_overview(*, show=BoardFilter.ALL, page=None, per_page=BOARD_PAGE_SIZE)
     quorum = EditorialPolicy.load().quorum
     today = timezone.localdate()
     counts = board_counts(quorum=quorum, today=today)
-    submissions = (
+    # Pages are chosen on the submissions' ids alone (a deep page sorts and skips ids,
+    # not joined rows), then the page's rows are read with all their cards show.
+    paginator = Paginator(
         board_submissions(show, quorum=quorum, today=today)
+        .order_by("submitted_at", "pk")
+        .values("pk"),
+        per_page,
+    )
+    if counts.of(show) is not None:
+        paginator.count = counts.of(show)  # counted with the other figures
+    shown = paginator.get_page(page)
+    shown.object_list = list(
+        Submission.objects.filter(pk__in=shown.object_list)
         .select_related("article__topic", "revision", "submitted_by")
         .prefetch_related(
             "article__authors",
@@ -443,10 +446,6 @@ def board_overview(*, show=BoardFilter.ALL, page=None, per_page=BOARD_PAGE_SIZE)
         )
         .order_by("submitted_at", "pk")
     )
-    paginator = Paginator(submissions, per_page)
-    paginator.count = counts.of(show)  # counted above, with the other figures
-    shown = paginator.get_page(page)
-    shown.object_list = list(shown.object_list)
     items = [_board_item(submission, quorum=quorum) for submission in shown.object_list]
     _suggest(item for item in items if item.needed or item.open_assignments)
     return {"quorum": quorum, "counts": counts, "show": show, "page": shown, "items": items}

@@ -63,16 +63,26 @@ def _filter_text(show, count):
     return {
         BoardFilter.ALL: f"{count:,} open",
         BoardFilter.NEEDS_REVIEWERS: f"{count:,} need{'s' if one else ''} reviewers",
-        BoardFilter.OVERDUE: f"{count:,} with overdue reviews",
+        BoardFilter.OVERDUE: f"{count:,} overdue review{'' if one else 's'}",
         BoardFilter.AWAITING_CHAIR: f"{count:,} rejection{'' if one else 's'} to confirm",
     }[show]
+
+
+def _reviews_text(counts):
+    plural = "" if counts.open_reviews == 1 else "s"
+    return (
+        f"{counts.open_reviews:,} open review{plural} "
+        f"({counts.accepted:,} accepted, {counts.escalated:,} escalated to you)"
+    )
 
 
 def _filters(counts, show):
     """The filter links over the cards, each saying how many open submissions it shows."""
     return [
         {
-            "text": _filter_text(choice, counts.of(choice)),
+            "text": _filter_text(
+                choice, counts.overdue if choice == BoardFilter.OVERDUE else counts.of(choice)
+            ),
             "url": board_url(show=choice),
             "current": choice == show,
         }
@@ -127,6 +137,7 @@ def board_view(request):
         "opts": Submission._meta,
         "today": today,
         "filters": _filters(overview["counts"], show),
+        "reviews_text": _reviews_text(overview["counts"]),
         "current_filter": show.label,
         "page_links": _page_links(page, show),
         "previous_url": board_url(show=show, page=page.previous_page_number())

@@ -126,9 +126,9 @@ def test_the_figures_count_every_open_submission_not_the_page(client, chair, ope
     words = text(response.text)
     assert "25 open" in words
     assert "2 need reviewers" in words, "short, and rejected with one reviewer left"
-    assert "1 with overdue reviews" in words
+    assert "2 overdue reviews" in words
     assert "1 rejection to confirm" in words
-    assert "48 open reviews: 2 overdue reviews, 0 escalated, 48 accepted" in words
+    assert "48 open reviews (48 accepted, 0 escalated to you)" in words
 
 
 FILTERS = [
@@ -161,6 +161,9 @@ def test_each_filter_shows_the_submissions_it_names_counted_in_its_link(
         current = re.search(r'<a href="([^"]*)" aria-current="page">([^<]*)</a>', filters)
         if show in ("all", "nonsense"):
             assert current.groups() == (BOARD, "25 open")
+        elif show == "overdue":  # the link counts the reviews; the cards, their submissions
+            assert current.groups() == (f"{BOARD}?show=overdue", "4 overdue reviews")
+            assert "With overdue reviews: 1–2 of 2, oldest first." in text(response.text)
         else:
             assert current.group(1) == f"{BOARD}?show={show}"
             assert current.group(2).startswith(str(len(expected))), show
