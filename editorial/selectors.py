@@ -341,9 +341,10 @@ SELECT
         WHERE s.state IN (%(submitted)s, %(under_review)s) AND COALESCE(r.n, 0) < %(quorum)s
             AND COALESCE(r.n, 0) + (SELECT COUNT(*) FROM {decision} d
                 WHERE d.submission_id = s.id AND d.outcome = %(approve)s) < %(quorum)s),
-    (SELECT COUNT(*) FROM {submission} s WHERE s.state IN (%(submitted)s, %(under_review)s)
-        AND EXISTS (SELECT 1 FROM {decision} d
-                    WHERE d.submission_id = s.id AND d.outcome = %(reject)s)),
+    (SELECT COUNT(DISTINCT d.submission_id) FROM {decision} d
+        JOIN {submission} s ON s.id = d.submission_id
+            AND s.state IN (%(submitted)s, %(under_review)s)
+        WHERE d.outcome = %(reject)s),
     (SELECT COUNT(*) FROM {assignment} WHERE state = %(invited)s),
     (SELECT COUNT(*) FROM {assignment} WHERE state = %(accepted)s),
     (SELECT COUNT(*) FROM {assignment} WHERE state = %(invited)s AND response_due < %(today)s),
