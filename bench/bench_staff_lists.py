@@ -225,6 +225,7 @@ def pages():
         ("chair: every assignment, page 500", chair, queue + "?state=all&p=500"),
         ("chair: board view, first page (20 cards)", chair, board),
         ("chair: board view, needs reviewers", chair, board + "?show=needs-reviewers"),
+        ("chair: board view, overdue reviews", chair, board + "?show=overdue"),
         ("chair: board view, rejections to confirm", chair, board + "?show=awaiting-chair"),
         ("chair: board view, page 500", chair, board + "?page=500"),
         ("article changelist", chair, reverse("admin:articles_article_changelist")),
