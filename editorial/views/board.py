@@ -14,6 +14,7 @@ from django_fsm import can_proceed
 
 from editorial import selectors, services
 from editorial.actions import AUTHOR_EMAIL_SUBJECTS, AuditAction
+from editorial.board import BoardFilter, board_overview
 from editorial.forms import (
     ConfirmRejectForm,
     OverrideConfirmForm,
@@ -22,7 +23,6 @@ from editorial.forms import (
     ReviewerChoiceForm,
 )
 from editorial.models import REVIEWABLE_STATES, DecisionOutcome, Submission
-from editorial.selectors import BoardFilter
 from editorial.views._common import chair_only, redirect_next, run, safe_next, valid_form
 from editorial.views.review import visible_assignment
 
@@ -66,6 +66,14 @@ def _filter_text(show, count):
         BoardFilter.OVERDUE: f"{count:,} overdue review{'' if one else 's'}",
         BoardFilter.AWAITING_CHAIR: f"{count:,} rejection{'' if one else 's'} to confirm",
     }[show]
+
+
+def _position(page):
+    """ "1–20 of 20,000, oldest first · page 1 of 1,000." """
+    words = f"{page.start_index():,}–{page.end_index():,} of {page.paginator.count:,}, oldest first"
+    if page.paginator.num_pages > 1:
+        words += f" · page {page.number:,} of {page.paginator.num_pages:,}"
+    return words + "."
 
 
 def _reviews_text(counts):
@@ -118,7 +126,7 @@ def board_view(request):
     chair_only(request)
     show = request.GET.get("show", BoardFilter.ALL)
     show = BoardFilter(show) if show in BoardFilter.values else BoardFilter.ALL
-    overview = selectors.board_overview(show=show, page=request.GET.get("page"))
+    overview = board_overview(show=show, page=request.GET.get("page"))
     page = overview["page"]
     today = timezone.localdate()
     here = board_url(show=show, page=page.number)
@@ -138,6 +146,7 @@ def board_view(request):
         "today": today,
         "filters": _filters(overview["counts"], show),
         "reviews_text": _reviews_text(overview["counts"]),
+        "position": _position(page),
         "current_filter": show.label,
         "page_links": _page_links(page, show),
         "previous_url": board_url(show=show, page=page.previous_page_number())
