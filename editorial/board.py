@@ -203,9 +203,9 @@ def board_overview(*, show=BoardFilter.ALL, page=None, per_page=BOARD_PAGE_SIZE)
     """The chair's board view: the figures over every open submission, and one page
     (``page``: a number, or anything else for the first) of the open submissions that
     ``show`` selects, oldest first, with their assignments, decisions, how many reviewers
-    each still needs and, where a card offers to assign or reassign, the best few ranked
-    suggestions and who is left out. A fixed number of queries, whatever the page size
-    and the number of open submissions."""
+    each still needs and, on the cards that need reviewers, the best few ranked
+    suggestions and who is left out (the candidates page ranks for the others). A fixed
+    number of queries, whatever the page size and the number of open submissions."""
     quorum = EditorialPolicy.load().quorum
     today = timezone.localdate()
     counts = board_counts(quorum=quorum, today=today)
@@ -244,13 +244,13 @@ def board_overview(*, show=BoardFilter.ALL, page=None, per_page=BOARD_PAGE_SIZE)
         .order_by("submitted_at", "pk")
     )
     items = [_board_item(submission, quorum=quorum) for submission in shown.object_list]
-    _suggest(item for item in items if item.needed or item.open_assignments)
+    _suggest(item for item in items if item.needed)
     return {"quorum": quorum, "counts": counts, "show": show, "page": shown, "items": items}
 
 
 def _suggest(items):
-    """Rank the board for each of ``items``, the cards that offer to assign or reassign
-    (three queries for all of them, none if there are none); keep the best
+    """Rank the board for each of ``items``, the cards that need reviewers (three queries
+    for all of them, none if there are none); keep the best
     ``SUGGESTIONS_PER_CARD``: the candidates page (``reviewer_suggestions``) lists all."""
     items = list(items)
     if not items:

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
@@ -138,12 +137,6 @@ def board_view(request):
         item.back = f"{here}#submission-{pk}"  # where the card's buttons come back to
         item.candidates_url = reverse("admin:editorial_submission_candidates", args=[pk]) + (
             "?" + urlencode({"next": item.back})
-        )
-        # The same choices under each of the card's reviewers: built once per card.
-        item.reassign_options = format_html_join(
-            "",
-            '<option value="{}">{}</option>',
-            ((s.member.pk, s.member.display_name) for s in item.suggestions),
         )
     context = {
         **admin.site.each_context(request),

@@ -253,3 +253,25 @@ def test_the_candidates_page_is_the_chairs_and_says_when_a_submission_is_closed(
     assert 'name="reviewer"' not in page.text
     missing = reverse("admin:editorial_submission_candidates", args=[withdrawn.pk + 1000])
     assert client.get(missing).status_code == 404
+
+
+def test_a_card_that_needs_no_reviewer_links_to_the_candidates_page_to_reassign(
+    client, chair, accepted, members
+):
+    """Only the cards that need reviewers rank the board; reassigning an open review is
+    done from the candidates page, among every eligible member."""
+    second = AssignmentFactory(submission=accepted.submission, reviewer=members[1])
+    client.force_login(chair)
+    board = client.get(BOARD)
+    item = board.context["items"][0]
+    assert (item.needed, item.ranked) == (0, False)
+    assert "Choose among every candidate" in board.text
+    assert 'name="reviewer"' not in board.text
+
+    page = client.get(item.candidates_url)
+
+    reassign = reverse("admin:editorial_assignment_reassign", args=[second.pk])
+    form = page.text[page.text.index(f'action="{reassign}"') :]
+    form = form[: form.index("</form>")]
+    assert re.findall(r'<option value="(\d+)">', form) == [str(members[2].pk)]
+    assert f'name="next" value="{BOARD}#submission-{accepted.submission_id}"' in form
