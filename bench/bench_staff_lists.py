@@ -5,14 +5,18 @@ Builds (once, with set-based SQL: ``INSERT … SELECT generate_series``; later r
 it) ``imprimatur_bench_staff`` on the server of ``DATABASE_URL``: 50,000 articles over 20
 topics, each with a locked revision and a submission (60% approved), three assignments per
 submission over 100 reviewers (1,500 each), a decision for each completed assignment,
-1,000,000 audit entries, 1,000,000 outbox notifications and ~10,000 reader reports. Then,
+1,000,000 audit entries, 1,000,000 outbox notifications and ~10,000 reader reports; of the
+20,000 submissions in review, one in four has lost two of its three reviewers (it needs a
+reviewer, so its card ranks the board) and ~200 have a reviewer's rejection to confirm
+(``BOARD_MIX_SQL``, applied once to a data set built before it). Then,
 through Django's test client, renders each list ``BENCH_RUNS`` times (default 20; 8 with
 BENCH_QUICK=1) as the user who sees it, and reports the median, p95 and number of queries
 of each (target: p95 ≤ 200 ms, and a number of queries that does not grow with the data:
 the lists' query-count tests compare 5 and 50 rows). Nothing here asserts a timing.
 
 Run: ``.venv/bin/python bench/bench_staff_lists.py`` (or ``make bench``). The data set takes
-a few minutes to build the first time.
+a few minutes to build the first time. ``BENCH_ONLY=board`` times only the lists whose
+label contains "board".
 """
 
 import os
@@ -84,6 +88,53 @@ FROM articles_article a WHERE a.published_revision_id IS NOT NULL
     AND a.slug LIKE 'bench-staff-%%' AND a.id %% 3 = 0;
 """
 )
+
+
+# The board view's cards that need reviewers rank the whole board: make some. Submissions
+# in review whose id ends in 1 or 6 (one in four) lose their invited reviewer and the
+# accepted one of slot 0 (declined); those whose id is a multiple of 97 get a rejection
+# from slot 1.
+BOARD_MIX_MARK = "Declined (bench board mix)"
+BOARD_MIX_SQL = """
+UPDATE editorial_assignment a SET state = 'declined', close_reason = %(mark)s,
+    responded_at = COALESCE(a.responded_at, a.invited_at + interval '1 day'), escalated_at = NULL
+FROM editorial_submission s
+WHERE s.id = a.submission_id AND s.state = 'under_review' AND s.id %% 5 = 1
+    AND (a.state = 'invited' OR a.reviewer_id = %(member0)s + (s.id * 3) %% {reviewers});
+
+UPDATE editorial_assignment a SET state = 'completed', completed_at = a.responded_at
+    + interval '9 days', escalated_at = NULL
+FROM editorial_submission s
+WHERE s.id = a.submission_id AND s.state = 'under_review' AND s.id %% 97 = 0
+    AND a.state = 'accepted' AND a.reviewer_id = %(member0)s + (s.id * 3 + 1) %% {reviewers};
+
+INSERT INTO editorial_decision (assignment_id, submission_id, revision_id, outcome, comment,
+    confirmed_no_conflict, literature_current_through, created_at, confidential_comment,
+    checked_references)
+SELECT a.id, a.submission_id, s.revision_id, 'reject', 'The evidence is too thin.', true,
+    NULL, a.completed_at, '', '[]'
+FROM editorial_assignment a JOIN editorial_submission s ON s.id = a.submission_id
+WHERE s.state = 'under_review' AND a.state = 'completed'
+    AND NOT EXISTS (SELECT 1 FROM editorial_decision d WHERE d.assignment_id = a.id)
+"""
+
+
+def _board_mix():
+    from django.db import connection, transaction
+
+    from editorial.models import Assignment
+    from reviewers.models import BoardMember
+
+    if Assignment.objects.filter(close_reason=BOARD_MIX_MARK).exists():
+        return
+    member0 = BoardMember.objects.filter(slug="dr-bench-0").values_list("pk", flat=True).get()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in BOARD_MIX_SQL.format(reviewers=REVIEWERS).split(";\n"):
+            cursor.execute(statement, {"mark": BOARD_MIX_MARK, "member0": member0})
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE editorial_assignment")
+        cursor.execute("VACUUM ANALYZE editorial_decision")
+    print("Applied the board view's mix (submissions that need reviewers, rejections).")
 
 
 def _build():
@@ -164,6 +215,7 @@ def pages():
     from django.urls import reverse
 
     queue = reverse("admin:editorial_assignment_changelist")
+    board = reverse("admin:editorial_board")
     reviewer, chair = "bench-reviewer-0", "bench-chair"
     return [
         ("reviewer's queue (open, by due date)", reviewer, queue),
@@ -171,7 +223,11 @@ def pages():
         ("chair: all open assignments", chair, queue),
         ("chair: every assignment (state=all)", chair, queue + "?state=all"),
         ("chair: every assignment, page 500", chair, queue + "?state=all&p=500"),
-        ("chair: board view", chair, reverse("admin:editorial_board")),
+        ("chair: board view, first page (20 cards)", chair, board),
+        ("chair: board view, needs reviewers", chair, board + "?show=needs-reviewers"),
+        ("chair: board view, overdue reviews", chair, board + "?show=overdue"),
+        ("chair: board view, rejections to confirm", chair, board + "?show=awaiting-chair"),
+        ("chair: board view, page 500", chair, board + "?page=500"),
         ("article changelist", chair, reverse("admin:articles_article_changelist")),
         ("submission changelist", chair, reverse("admin:editorial_submission_changelist")),
         ("decision changelist", chair, reverse("admin:editorial_decision_changelist")),
@@ -189,11 +245,15 @@ def pages():
 def main():
     use_own_database(DATABASE)
     _build()
+    _board_mix()
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     users = get_user_model().objects
+    only = os.environ.get("BENCH_ONLY", "")
     for label, username, url in pages():
+        if only not in label:
+            continue
         client = Client()
         if username:
             client.force_login(users.get(username=username))

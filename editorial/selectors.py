@@ -1,8 +1,6 @@
-"""Reads that the reviewer's queue, the review screen and the chair's board view need,
-with their joins and prefetches applied. Every function here runs a fixed number of
-queries, whatever the number of rows."""
-
-from dataclasses import dataclass, field
+"""Reads that the reviewer's queue and the review screen need, with their joins and
+prefetches applied (the chair's board view's: ``editorial.board``). Every function here
+runs a fixed number of queries, whatever the number of rows."""
 
 from django.db.models import (
     BooleanField,
@@ -21,14 +19,9 @@ from articles.presentation import reader_context
 from articles.retractions import retracted_citations
 from editorial.audit import describe
 from editorial.models import (
-    ASSIGNMENT_OPEN_STATES,
-    REVIEWABLE_STATES,
     Assignment,
-    AssignmentState,
     AuditEntry,
     Decision,
-    DecisionOutcome,
-    EditorialPolicy,
     Notification,
     Signature,
     Submission,
@@ -36,12 +29,7 @@ from editorial.models import (
 )
 from editorial.quorum import quorum_progress
 from editorial.roles import is_chair
-from editorial.suggestions import (  # noqa: F401 - reviewer_suggestions is read from here
-    active_conflicts_by_member,
-    board_members,
-    rank_reviewers,
-    reviewer_suggestions,
-)
+from editorial.suggestions import reviewer_suggestions  # noqa: F401 - read from here
 from reviewers.models import ConflictOfInterest
 
 # --- Who sees what in the admin ---------------------------------------------------------
@@ -215,92 +203,4 @@ def review_screen(assignment):
             .filter(member_id=assignment.reviewer_id)
             .select_related("topic", "author", "article")
         ),
-    }
-
-
-# --- The chair's board view (its suggestions: editorial.suggestions) ---------------------
-
-
-@dataclass
-class BoardItem:
-    """One submission on the chair's board view."""
-
-    submission: Submission
-    open_assignments: list = field(default_factory=list)
-    # Every assignment but the withdrawn: invited, accepted, declined and completed ones.
-    assignments: list = field(default_factory=list)
-    decisions: list = field(default_factory=list)
-    approvals: int = 0
-    needed: int = 0
-    suggestions: list = field(default_factory=list)
-    excluded: list = field(default_factory=list)
-
-    @property
-    def pending_rejections(self):
-        return [d for d in self.decisions if d.outcome == DecisionOutcome.REJECT]
-
-
-def board_overview(*, limit=100):
-    """The chair's board view: the open submissions (oldest first) with their open
-    assignments, decisions, how many reviewers they still need, and ranked suggestions;
-    plus the overdue and escalated assignments."""
-    quorum = EditorialPolicy.load().quorum
-    submissions = list(
-        Submission.objects.filter(state__in=REVIEWABLE_STATES)
-        .select_related("article__topic", "revision", "submitted_by")
-        .prefetch_related(
-            "article__authors",
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.exclude(state=AssignmentState.WITHDRAWN)
-                .with_due()
-                .select_related("reviewer")
-                .order_by("invited_at", "pk"),
-                to_attr="board_assignments",
-            ),
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.select_related(
-                    "assignment__reviewer", "signature__revision"
-                ).order_by("created_at"),
-                to_attr="all_decisions",
-            ),
-        )
-        .order_by("submitted_at", "pk")[:limit]
-    )
-    members = board_members()
-    conflicts = active_conflicts_by_member()
-    items = []
-    for submission in submissions:
-        approvals = sum(1 for d in submission.all_decisions if d.outcome == DecisionOutcome.APPROVE)
-        decision_of = {d.assignment_id: d for d in submission.all_decisions}
-        for assignment in submission.board_assignments:
-            assignment.board_decision = decision_of.get(assignment.pk)
-        submission.open_assignments = [
-            a for a in submission.board_assignments if a.state in ASSIGNMENT_OPEN_STATES
-        ]
-        item = BoardItem(
-            submission=submission,
-            open_assignments=submission.open_assignments,
-            assignments=submission.board_assignments,
-            decisions=submission.all_decisions,
-            approvals=approvals,
-            needed=max(0, quorum - approvals - len(submission.open_assignments)),
-        )
-        item.suggestions, item.excluded = rank_reviewers(
-            submission=submission,
-            members=members,
-            conflicts_by_member=conflicts,
-            open_assignments=submission.open_assignments,
-        )
-        items.append(item)
-    open_assignments = [a for item in items for a in item.open_assignments]
-    return {
-        "quorum": quorum,
-        "items": items,
-        "needs_reviewers": [item for item in items if item.needed > 0],
-        "awaiting_chair": [item for item in items if item.pending_rejections],
-        "overdue": [a for a in open_assignments if a.is_overdue],
-        "escalated": [a for a in open_assignments if a.escalated_at is not None],
-        "accepted_count": sum(1 for a in open_assignments if a.state == AssignmentState.ACCEPTED),
     }

@@ -69,6 +69,11 @@ class SubmissionAdmin(
         return [
             path("board/", view(board.board_view), name="editorial_board"),
             path(
+                "<int:pk>/candidates/",
+                view(board.candidates_view),
+                name="editorial_submission_candidates",
+            ),
+            path(
                 "<int:pk>/transition/<str:name>/",
                 view(actions.transition_view),
                 name="editorial_submission_transition",

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from editorial import selectors, services
 from editorial.actions import AUTHOR_EMAIL_SUBJECTS, AuditAction
+from editorial.board import BoardFilter, board_overview
 from editorial.forms import (
     ConfirmRejectForm,
     OverrideConfirmForm,
@@ -20,7 +22,7 @@ from editorial.forms import (
     ReasonForm,
     ReviewerChoiceForm,
 )
-from editorial.models import DecisionOutcome, Submission
+from editorial.models import REVIEWABLE_STATES, DecisionOutcome, Submission
 from editorial.views._common import chair_only, redirect_next, run, safe_next, valid_form
 from editorial.views.review import visible_assignment
 
@@ -37,22 +39,155 @@ def age_in_words(moment, today):
     return f"submitted {days} days ago"
 
 
+def board_url(*, show=BoardFilter.ALL, page=1):
+    """The board view's URL for one filter and page (the defaults leave no query)."""
+    query = {}
+    if show != BoardFilter.ALL:
+        query["show"] = show
+    if page != 1:
+        query["page"] = page
+    url = reverse("admin:editorial_board")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+EMPTY_TEXT = {
+    BoardFilter.ALL: "No submission is open for review.",
+    BoardFilter.NEEDS_REVIEWERS: "No open submission needs reviewers.",
+    BoardFilter.OVERDUE: "No open submission has an overdue review.",
+    BoardFilter.AWAITING_CHAIR: "No rejection by a reviewer waits for you to confirm it.",
+}
+
+
+def _filter_text(show, count):
+    one = count == 1
+    return {
+        BoardFilter.ALL: f"{count:,} open",
+        BoardFilter.NEEDS_REVIEWERS: f"{count:,} need{'s' if one else ''} reviewers",
+        BoardFilter.OVERDUE: f"{count:,} overdue review{'' if one else 's'}",
+        BoardFilter.AWAITING_CHAIR: f"{count:,} rejection{'' if one else 's'} to confirm",
+    }[show]
+
+
+def _position(page):
+    """ "1–20 of 20,000, oldest first · page 1 of 1,000." """
+    words = f"{page.start_index():,}–{page.end_index():,} of {page.paginator.count:,}, oldest first"
+    if page.paginator.num_pages > 1:
+        words += f" · page {page.number:,} of {page.paginator.num_pages:,}"
+    return words + "."
+
+
+def _reviews_text(counts):
+    plural = "" if counts.open_reviews == 1 else "s"
+    return (
+        f"{counts.open_reviews:,} open review{plural} "
+        f"({counts.accepted:,} accepted, {counts.escalated:,} escalated to you)"
+    )
+
+
+def _filters(counts, show):
+    """The filter links over the cards, each saying how many open submissions it shows."""
+    return [
+        {
+            "text": _filter_text(
+                choice, counts.overdue if choice == BoardFilter.OVERDUE else counts.of(choice)
+            ),
+            "url": board_url(show=choice),
+            "current": choice == show,
+        }
+        for choice in BoardFilter
+    ]
+
+
+def _page_links(page, show):
+    """The page links under the cards: each page number (with ellipses), its URL and
+    whether it is the current one."""
+    if page.paginator.num_pages <= 1:
+        return []
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "url": board_url(show=show, page=number),
+                    "current": number == page.number,
+                }
+            )
+    return links
+
+
 def board_view(request):
+    """The chair's board view: one page of open submissions (``?page=``, 20 cards, oldest
+    first) under one filter (``?show=``: see ``BoardFilter``), and the figures over all
+    of them. A page number that is not a number shows the first page, one past the end
+    the last; an unknown filter shows every open submission."""
     chair_only(request)
-    overview = selectors.board_overview()
+    show = request.GET.get("show", BoardFilter.ALL)
+    show = BoardFilter(show) if show in BoardFilter.values else BoardFilter.ALL
+    overview = board_overview(show=show, page=request.GET.get("page"))
+    page = overview["page"]
     today = timezone.localdate()
+    here = board_url(show=show, page=page.number)
     for item in overview["items"]:
+        pk = item.submission.pk
         item.age = age_in_words(item.submission.submitted_at, today)
         item.can_override = item.submission.state == "under_review"
+        item.back = f"{here}#submission-{pk}"  # where the card's buttons come back to
+        item.candidates_url = reverse("admin:editorial_submission_candidates", args=[pk]) + (
+            "?" + urlencode({"next": item.back})
+        )
     context = {
         **admin.site.each_context(request),
         **overview,
         "title": "Board view",
         "opts": Submission._meta,
         "today": today,
+        "filters": _filters(overview["counts"], show),
+        "reviews_text": _reviews_text(overview["counts"]),
+        "position": _position(page),
+        "current_filter": show.label,
+        "page_links": _page_links(page, show),
+        "previous_url": board_url(show=show, page=page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next_url": board_url(show=show, page=page.next_page_number()) if page.has_next() else "",
+        "here": here,
+        "empty_text": EMPTY_TEXT[show],
         "override_choices": OverrideForm.base_fields["outcome"].choices,
     }
     return TemplateResponse(request, "admin/editorial/submission/board.html", context)
+
+
+def candidates_view(request, pk):
+    """Every board member for one submission: the eligible ranked, best first, with the
+    reason in words, to invite (or to reassign an open review to); and who is left out,
+    and why. The board view's cards show the best few and link here."""
+    chair_only(request)
+    submission = get_object_or_404(
+        Submission.objects.select_related("article__topic", "revision"), pk=pk
+    )
+    suggestions, excluded = selectors.reviewer_suggestions(submission)
+    assignments = list(
+        submission.assignments.open().with_due().select_related("reviewer").order_by("pk")
+    )
+    back = safe_next(request) or reverse("admin:editorial_board") + f"#submission-{pk}"
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Reviewers for “{submission.revision.title}”",
+        "opts": Submission._meta,
+        "submission": submission,
+        "is_open": submission.state in REVIEWABLE_STATES,
+        "authors": list(submission.article.authors.all()),
+        "suggestions": suggestions,
+        "legend": f"Every eligible reviewer, best first ({len(suggestions)})",
+        "excluded": excluded,
+        "open_assignments": assignments,
+        "today": timezone.localdate(),
+        "back": back,
+    }
+    return TemplateResponse(request, "admin/editorial/submission/candidates.html", context)
 
 
 def _back_to_board(request, submission=None):
