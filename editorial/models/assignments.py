@@ -146,6 +146,13 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
                 include=["responded_at", "completed_at"],
                 name="assignment_reviewer_idx",
             ),
+            # A member's most recent reviews, newest first (their median turnaround:
+            # editorial.suggestions.RECENT_REVIEWS).
+            models.Index(
+                fields=["reviewer", "-completed_at"],
+                name="assignment_recent_review_idx",
+                condition=models.Q(state=AssignmentState.COMPLETED),
+            ),
             models.Index(
                 fields=["response_due"],
                 name="assignment_invited_due_idx",

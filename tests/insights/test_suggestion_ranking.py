@@ -88,3 +88,30 @@ def test_the_board_view_query_count_does_not_grow_with_completed_reviews(
         completed_review(member, days)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/admin/editorial/submission/board/")
+
+
+def test_turnaround_is_the_median_of_the_members_most_recent_reviews(submitted, chair):
+    """Twenty quick reviews lately after twenty-one slow ones long ago: the chair is told
+    what to expect now (2 days), not the all-time median (30 days)."""
+    from editorial.suggestions import RECENT_REVIEWS
+
+    topic = submitted.article.topic
+    member = BoardMemberFactory(display_name="Dr. Reformed", specialties=[topic])
+    now = datetime.datetime.now(datetime.UTC)
+    for number in range(RECENT_REVIEWS * 2 + 1):
+        recent = number >= RECENT_REVIEWS + 1
+        days = 2 if recent else 30
+        completed = now - datetime.timedelta(days=400 - number * 5)
+        assignment = AssignmentFactory(submission=SubmissionFactory(), reviewer=member)
+        Assignment.objects.filter(pk=assignment.pk).update(
+            state=AssignmentState.COMPLETED,
+            responded_at=completed - datetime.timedelta(days=days),
+            review_due=completed.date(),
+            completed_at=completed,
+        )
+
+    suggestions, _ = selectors.reviewer_suggestions(submitted)
+
+    [suggestion] = [s for s in suggestions if s.member == member]
+    assert suggestion.turnaround == 2.0
+    assert suggestion.reason.endswith("median review 2 days")
