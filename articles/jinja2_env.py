@@ -9,37 +9,26 @@ to ``templates/base.html`` by tests/articles/test_jinja_page.py.
 What the page's template may call, chosen to give exactly what Django's tags and filters
 give: ``url`` (``{% url %}``; URLs without arguments reversed once per script prefix),
 ``static`` (``{% static %}``), ``date`` (Django's ``date`` filter, after converting to the
-current time zone as Django's templates do; the page's three formats without Django's
-general formatter) and ``django_include`` (a Django template shared with a staff page, such
+current time zone with Django's ``template_localtime``; the page's three formats without
+Django's general formatter) and ``django_include`` (a Django template shared with a staff page, such
 as the override statement, rendered by Django)."""
-
-import functools
 
 from django.template.defaultfilters import date as django_date
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.dates import MONTHS
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from markupsafe import Markup
 
-
-@functools.cache
-def _reverse_plain(name, prefix):
-    return reverse(name)
+from articles.presentation import constant_path
 
 
 def url(name, *args, **kwargs):
     if args or kwargs:
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return _reverse_plain(name, get_script_prefix())
-
-
-def _local(value):
-    if hasattr(value, "tzinfo") and hasattr(value, "hour") and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+    return constant_path(name)
 
 
 def date(value, format_string):
@@ -47,7 +36,7 @@ def date(value, format_string):
     current time zone first). ``""`` for ``None``, as Django gives."""
     if value in (None, ""):
         return ""
-    value = _local(value)
+    value = template_localtime(value)
     if format_string == "Y-m-d":
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if format_string == "F j, Y":

@@ -250,10 +250,15 @@ def _constant_path(name, script_prefix):
     return reverse(name)
 
 
+def constant_path(name):
+    """``reverse(name)`` for a URL without arguments, reversed once per script prefix."""
+    return _constant_path(name, get_script_prefix())
+
+
 def board_url(slug=""):
     """The board list's address (reversed once per script prefix: a page names it for each
     reviewer), with a reviewer's anchor."""
-    return _constant_path("reviewers:board", get_script_prefix()) + (f"#{slug}" if slug else "")
+    return constant_path("reviewers:board") + (f"#{slug}" if slug else "")
 
 
 @functools.cache
