@@ -304,7 +304,7 @@ def _json_ld(context, *, author_names, author_orcids, answer_text):
         "@type": "Organization",
         "name": settings.SITE_NAME,
         "url": absolute("/"),
-        "publishingPrinciples": absolute(reverse("editorial_policy")),
+        "publishingPrinciples": absolute(constant_path("editorial_policy")),
     }
     board = {
         "@type": "Organization",
