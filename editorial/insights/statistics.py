@@ -11,7 +11,7 @@ over the exact durations."""
 
 import datetime
 
-from django.db.models import Count, IntegerField, Q, Subquery, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -42,36 +42,28 @@ def _turnaround(measure, group):
 OPEN_TOTALS = ("invited", "accepted", "invited_overdue", "accepted_overdue", "escalated_open")
 
 
-def _count(rows):
-    """The number of ``rows``, as a scalar subquery (run once, whatever the outer rows)."""
-    return Subquery(
-        rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"),
-        output_field=IntegerField(),
-    )
-
-
 def _open_now(period, today, *, reviewer_ids=None):
-    """Open assignments now: per reviewer, how many; and on every row the same totals of
-    those invited, accepted, overdue and escalated. One query, which PostgreSQL answers
-    from the partial indexes on open assignments instead of reading the whole table."""
+    """Open assignments now, per reviewer: how many, and how many of them are invited,
+    accepted, overdue (invited past the response date, accepted past the review date) and
+    escalated. One pass over the open assignments, read from the partial index that covers
+    them (``assignment_open_figures_idx``); the totals are the rows' sums."""
     rows = Assignment.objects.filter(
         topic_filter(period.topic, "submission__article__topic"), state__in=ASSIGNMENT_OPEN_STATES
     )
     if reviewer_ids is not None:
         rows = rows.filter(reviewer_id__in=reviewer_ids)
-    invited = rows.filter(state=AssignmentState.INVITED)
-    accepted = rows.filter(state=AssignmentState.ACCEPTED)
+    invited = Q(state=AssignmentState.INVITED)
+    accepted = Q(state=AssignmentState.ACCEPTED)
     return list(
         rows.order_by()
         .values("reviewer_id")
         .annotate(
-            open_load=Count("*"),  # not the id: the index on open assignments has none
-            invited=_count(invited),
-            accepted=_count(accepted),
-            # Two counts, each read from its own partial index alone.
-            invited_overdue=_count(invited.filter(response_due__lt=today)),
-            accepted_overdue=_count(accepted.filter(review_due__lt=today)),
-            escalated_open=_count(rows.filter(escalated_at__isnull=False)),
+            open_load=Count("*"),
+            invited=Count("reviewer", filter=invited),
+            accepted=Count("reviewer", filter=accepted),
+            invited_overdue=Count("reviewer", filter=invited & Q(response_due__lt=today)),
+            accepted_overdue=Count("reviewer", filter=accepted & Q(review_due__lt=today)),
+            escalated_open=Count("reviewer", filter=Q(escalated_at__isnull=False)),
         )
     )
 
@@ -105,8 +97,7 @@ def board_insights(period, *, today=None):
 
 
 def _headline(insights, grouped, open_rows):
-    # Every row carries the same totals; no row: nothing is open.
-    totals = open_rows[0] if open_rows else dict.fromkeys(OPEN_TOTALS, 0)
+    totals = {key: sum(row[key] for row in open_rows) for key in OPEN_TOTALS}
     insights.open_by_state = {
         "Invited, awaiting a response": totals["invited"],
         "Accepted, in review": totals["accepted"],

@@ -139,6 +139,15 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
+            # Covering the insights' open-now figures (editorial.insights.statistics
+            # ._open_now): each open assignment's reviewer and what it is counted by,
+            # read from the index alone.
+            models.Index(
+                fields=["reviewer"],
+                include=["state", "response_due", "review_due", "escalated_at"],
+                name="assignment_open_figures_idx",
+                condition=models.Q(state__in=ASSIGNMENT_OPEN_STATES),
+            ),
             # Covering the board view's load and median turnaround per member, so those
             # are read from the index alone (editorial.suggestions._member_figures).
             models.Index(
