@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from common import database_urls, quick, report  # noqa: E402 - bench/common.py, beside this script
 
-DATABASE = "imprimatur_bench_invalidation"
+DATABASE = os.environ.get("BENCH_INVALIDATION_DATABASE", "imprimatur_bench_invalidation")
 ARTICLES = 1_000
 TOPICS = 20
 SECONDS = float(os.environ.get("BENCH_INVALIDATION_SECONDS", quick("60", "15")))

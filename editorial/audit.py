@@ -47,6 +47,9 @@ def audit_record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic().")
     action = AuditAction(action)  # ValueError for anything outside the vocabulary
+    # Read before the chain's lock, which every workflow write on the site waits for:
+    # an endpoint added meanwhile receives the next event, as if it had been added after.
+    endpoints = webhook_outbox.subscribed(action)
     _serialize_appends()
     last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
     entry = AuditEntry(
@@ -66,7 +69,7 @@ def audit_record(
     )
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
-    webhook_outbox.queue_event(entry)
+    webhook_outbox.queue_event(entry, endpoints)
     return entry
 
 
