@@ -162,11 +162,14 @@ def take_step(*, submission, name, public_status=True):
     return from_state
 
 
-def record_step(*, submission, name, actor, from_state, comment="", data=None, action=None):
+def record_step(
+    *, submission, name, actor, from_state, comment="", data=None, action=None, entry_id=None
+):
     """The second half of ``transition``: the step's audit entry (this takes the audit
-    chain's lock, held until commit), then, for a submission that left review, its open
-    assignments closed (their entries follow the step's in the chain). The assignments
-    are read and locked before the entry, outside the chain's lock."""
+    chain's lock, held until commit; ``entry_id``: its id, if reserved), then, for a
+    submission that left review, its open assignments closed (their entries follow the
+    step's in the chain). The assignments are read and locked before the entry, outside
+    the chain's lock."""
     leaving = lock_open_assignments(submission) if submission.state not in REVIEWABLE_STATES else []
     entry = audit_record(
         actor=actor,
@@ -177,6 +180,7 @@ def record_step(*, submission, name, actor, from_state, comment="", data=None, a
         to_state=submission.state,
         comment=comment,
         data={"revision": submission.revision.number, **(data or {})},
+        entry_id=entry_id,
     )
     if leaving:
         withdraw_all(

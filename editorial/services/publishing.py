@@ -4,11 +4,12 @@ onto the article in the same transaction."""
 import calendar
 import datetime
 
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article, ReviewRecord, ReviewStatus
 from editorial.actions import AuditAction
+from editorial.audit import reserve_entry
 from editorial.errors import TransitionNotAllowed
 from editorial.models import EditorialPolicy, SubmissionKind
 from editorial.services import _core
@@ -66,21 +67,22 @@ def _do_approve(
         )
     snapshot = [member.public_snapshot() for member in reviewers]
     policy = EditorialPolicy.load()
-    # _publish writes the article's public status with its other facts.
-    from_state = _core.take_step(submission=submission, name="approve", public_status=False)
     override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
     # Everything that does not need the approval's audit entry is done before it: the
     # audit chain's lock (taken by the entry, held to the commit, and waited for by every
     # workflow write on the site) then covers only the entries, the signed record (which
     # needs the entry's hash) and the authors' notifications.
-    review_record = _publish(
-        submission,
-        snapshot,
-        override_reason=comment if override else "",
-        literature_current_through=literature_current_through,
-        policy=policy,
-        article_locked=article_locked,
-    )
+    with page_cache.changes_batched():  # the submission, article and record: one insert
+        # _publish writes the article's public status with its other facts.
+        from_state = _core.take_step(submission=submission, name="approve", public_status=False)
+        review_record = _publish(
+            submission,
+            snapshot,
+            override_reason=comment if override else "",
+            literature_current_through=literature_current_through,
+            policy=policy,
+            article_locked=article_locked,
+        )
     prepared = records.prepare_approval(
         submission=submission,
         review_record=review_record,
@@ -89,7 +91,10 @@ def _do_approve(
         comment=comment,
         policy=policy,
     )
-    prefetch_related_objects([submission.article], "authors")  # for the notifications
+    # The authors' notifications name the approval's entry by its id: reserved now, so
+    # that they are written before the lock too.
+    reserved = reserve_entry(actor=actor, action=action, comment=comment)
+    _core.notify_authors(reserved, submission)
     entry = _core.record_step(
         submission=submission,
         name="approve",
@@ -98,9 +103,9 @@ def _do_approve(
         comment=comment,
         data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
         action=action,
+        entry_id=reserved.pk,
     )
     records.sign_approval(prepared, entry=entry)
-    _core.notify_authors(entry, submission)
     return submission
 
 
