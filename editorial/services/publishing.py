@@ -70,8 +70,8 @@ def _do_approve(
     override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
     # Everything that does not need the approval's audit entry is done before it: the
     # audit chain's lock (taken by the entry, held to the commit, and waited for by every
-    # workflow write on the site) then covers only the entries, the signed record (which
-    # needs the entry's hash) and the authors' notifications.
+    # workflow write on the site) then covers only the entries and the signed record,
+    # which needs the entry's hash.
     with page_cache.changes_batched():  # the submission, article and record: one insert
         # _publish writes the article's public status with its other facts.
         from_state = _core.take_step(submission=submission, name="approve", public_status=False)
