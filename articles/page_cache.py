@@ -32,6 +32,8 @@ both off for pages (the policy row stays cached). Nothing in a cached page depen
 visitor: the feedback form, which needs each visitor's CSRF token, is a page of its own.
 """
 
+import contextlib
+import contextvars
 import functools
 import logging
 import threading
@@ -274,10 +276,36 @@ def cached_value(key, loader, *, scopes=(SITE,), scopes_of=None):
     return value
 
 
+_batch = contextvars.ContextVar("page_changes_batch", default=None)
+
+
+@contextlib.contextmanager
+def changes_batched():
+    """Record the page changes made within the block once, when it ends: a service that
+    saves several watched rows of one article (an approval saves the submission, the
+    article and its review record) then writes one set of change rows, not one per save.
+    Inside the caller's transaction; if the block raises, nothing is recorded (the
+    transaction is rolling back)."""
+    if _batch.get() is not None:  # nested: the outer block records
+        yield
+        return
+    scopes = set()
+    token = _batch.set(scopes)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    page_changed(*scopes)
+
+
 def page_changed(*scopes):
     """Record that the public pages built from ``scopes`` changed, inside the caller's
     transaction (a database write only). Call it after a write the signals cannot see (a
     queryset ``update()``, raw SQL)."""
+    batch = _batch.get()
+    if batch is not None:
+        batch.update(scopes)
+        return
     scopes = sorted(set(scopes))
     if not scopes:
         return

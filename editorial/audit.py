@@ -29,6 +29,29 @@ def _serialize_appends():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
 
 
+def reserve_entry(*, actor, action, comment=""):
+    """An unsaved entry with the id that ``audit_record(entry_id=...)`` will give the
+    entry of ``action``, reserved before the chain's lock is taken, so that rows naming
+    the entry by its id (the authors' notifications) can be written before the lock
+    too; it carries the actor's label and the comment, as the e-mails show them. Must
+    run in the transaction that records the entry. PostgreSQL reserves the id from the
+    table's sequence; SQLite (development) serializes writers, so the next id is free."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("reserve_entry() must run inside transaction.atomic().")
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [AuditEntry._meta.db_table]
+            )
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
+        entry_id = cursor.fetchone()[0]
+    return AuditEntry(
+        pk=entry_id, action=AuditAction(action), actor_label=_label(actor), comment=comment
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -39,17 +62,23 @@ def audit_record(
     to_state="",
     comment="",
     data=None,
+    entry_id=None,
 ):
-    """Append one entry for ``action`` on ``target``. Must run inside the transaction of
-    the change it records, so that the entry and the change commit or roll back together.
-    Side effect: a webhook delivery for each endpoint subscribed to ``action``, in the
-    same transaction (sent after commit)."""
+    """Append one entry for ``action`` on ``target`` (with id ``entry_id`` if it was
+    reserved by ``reserve_entry``). Must run inside the transaction of the change it
+    records, so that the entry and the change commit or roll back together. Side effect:
+    a webhook delivery for each endpoint subscribed to ``action``, in the same
+    transaction (sent after commit)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic().")
     action = AuditAction(action)  # ValueError for anything outside the vocabulary
+    # Read before the chain's lock, which every workflow write on the site waits for:
+    # an endpoint added meanwhile receives the next event, as if it had been added after.
+    endpoints = webhook_outbox.subscribed(action)
     _serialize_appends()
     last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
     entry = AuditEntry(
+        id=entry_id,
         sequence=(last.sequence + 1) if last else 1,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -66,7 +95,7 @@ def audit_record(
     )
     entry.hash = entry.compute_hash()
     entry.save(force_insert=True)
-    webhook_outbox.queue_event(entry)
+    webhook_outbox.queue_event(entry, endpoints)
     return entry
 
 

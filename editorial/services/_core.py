@@ -95,6 +95,17 @@ def lock(submission):
     )
 
 
+def lock_with_article(submission):
+    """``lock``, and the article's row too, in the same query (the order every service
+    takes them in: the submission, then its article), with the article's topic: for a
+    step that rewrites the article's public facts (an approval)."""
+    return (
+        Submission.objects.select_for_update(of=("self", "article"))
+        .select_related("article__topic", "revision")
+        .get(pk=submission.pk)
+    )
+
+
 def check_state(submission, name):
     """The django-fsm method for step ``name`` if the submission's state allows it."""
     method = getattr(submission, name)
@@ -134,9 +145,10 @@ def transition(*, submission, name, actor, comment="", data=None, action=None):
     )
 
 
-def take_step(*, submission, name):
+def take_step(*, submission, name, public_status=True):
     """The first half of ``transition``: the state change, saved, and what readers are
-    told. No audit entry yet, so the audit chain's lock is not taken: a service does
+    told (unless the caller writes the article's public facts itself: ``public_status``
+    False). No audit entry yet, so the audit chain's lock is not taken: a service does
     whatever else it can between this and ``record_step`` (which takes the lock and
     holds it to the commit), so that every other workflow write waits less. Returns the
     state it left."""
@@ -145,14 +157,20 @@ def take_step(*, submission, name):
     from_state = submission.state
     method()
     submission.save(update_fields=["state", "decided_at", "submitted_at", "updated_at"])
-    set_public_status(submission)
+    if public_status:
+        set_public_status(submission)
     return from_state
 
 
-def record_step(*, submission, name, actor, from_state, comment="", data=None, action=None):
+def record_step(
+    *, submission, name, actor, from_state, comment="", data=None, action=None, entry_id=None
+):
     """The second half of ``transition``: the step's audit entry (this takes the audit
-    chain's lock, held until commit), then, for a submission that left review, its open
-    assignments closed (their entries follow the step's in the chain)."""
+    chain's lock, held until commit; ``entry_id``: its id, if reserved), then, for a
+    submission that left review, its open assignments closed (their entries follow the
+    step's in the chain). The assignments are read and locked before the entry, outside
+    the chain's lock."""
+    leaving = lock_open_assignments(submission) if submission.state not in REVIEWABLE_STATES else []
     entry = audit_record(
         actor=actor,
         action=action or AuditAction(f"submission.{name}"),
@@ -162,9 +180,11 @@ def record_step(*, submission, name, actor, from_state, comment="", data=None, a
         to_state=submission.state,
         comment=comment,
         data={"revision": submission.revision.number, **(data or {})},
+        entry_id=entry_id,
     )
-    if submission.state not in REVIEWABLE_STATES:
-        close_open_assignments(
+    if leaving:
+        withdraw_all(
+            leaving,
             submission=submission,
             actor=actor,
             reason=f"The submission is {submission.get_state_display().lower()}.",
@@ -281,15 +301,20 @@ def withdraw_locked(*, assignment, submission, actor, reason, data=None):
     return assignment
 
 
-def close_open_assignments(*, submission, actor, reason):
-    """Withdraw every open assignment of ``submission`` (it left review), one audit entry
-    each. The submission must be locked."""
-    open_assignments = (
+def lock_open_assignments(submission):
+    """The open assignments of ``submission`` (locked, with their reviewers), in the
+    order they are closed. The submission must be locked."""
+    return list(
         Assignment.objects.select_for_update(of=("self",))
         .select_related("reviewer")
         .filter(submission=submission, state__in=ASSIGNMENT_OPEN_STATES)
         .order_by("pk")
     )
+
+
+def withdraw_all(open_assignments, *, submission, actor, reason):
+    """Withdraw ``open_assignments`` (``lock_open_assignments``: ``submission`` left
+    review), one audit entry each."""
     for assignment in open_assignments:
         withdraw_locked(
             assignment=assignment,

@@ -6,8 +6,10 @@ import datetime
 
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article, ReviewRecord, ReviewStatus
 from editorial.actions import AuditAction
+from editorial.audit import reserve_entry
 from editorial.errors import TransitionNotAllowed
 from editorial.models import EditorialPolicy, SubmissionKind
 from editorial.services import _core
@@ -31,10 +33,15 @@ def submission_approve(*, submission, actor, comment="", reviewers=None, data=No
         member = getattr(actor, "board_member", None)
         reviewers = [member] if member is not None else []
     with _core.atomic():
-        locked = _core.lock(submission)
+        locked = _core.lock_with_article(submission)
         _core.check(locked, "approve", actor)
         return _do_approve(
-            submission=locked, actor=actor, comment=comment, reviewers=reviewers, data=data
+            submission=locked,
+            actor=actor,
+            comment=comment,
+            reviewers=reviewers,
+            data=data,
+            article_locked=True,
         )
 
 
@@ -47,9 +54,11 @@ def _do_approve(
     data,
     action=AuditAction.SUBMISSION_APPROVE,
     literature_current_through=None,
+    article_locked=False,
 ):
-    """``submission_approve`` for a caller that holds the submission's lock and has
-    decided the approval stands (the quorum was reached, or the chair overrides)."""
+    """``submission_approve`` for a caller that holds the submission's lock (and the
+    article's, if ``article_locked``: ``_core.lock_with_article``) and has decided the
+    approval stands (the quorum was reached, or the chair overrides)."""
     _core.require_transaction()
     _core.check_state(submission, "approve")
     if submission.revision.compute_content_hash() != submission.content_hash:
@@ -57,17 +66,35 @@ def _do_approve(
             "The revision's content no longer matches what was submitted; not approved."
         )
     snapshot = [member.public_snapshot() for member in reviewers]
-    from_state = _core.take_step(submission=submission, name="approve")
+    policy = EditorialPolicy.load()
     override = action == AuditAction.SUBMISSION_OVERRIDE_APPROVE
-    # Published before the audit entry: the audit chain's lock (taken by the entry, held
-    # to the commit) then covers only the entry, the closed assignments, the signed
-    # record that needs the entry's hash, and the authors' notifications.
-    review_record = _publish(
-        submission,
-        snapshot,
-        override_reason=comment if override else "",
-        literature_current_through=literature_current_through,
+    # Everything that does not need the approval's audit entry is done before it: the
+    # audit chain's lock (taken by the entry, held to the commit, and waited for by every
+    # workflow write on the site) then covers only the entries and the signed record,
+    # which needs the entry's hash.
+    with page_cache.changes_batched():  # the submission, article and record: one insert
+        # _publish writes the article's public status with its other facts.
+        from_state = _core.take_step(submission=submission, name="approve", public_status=False)
+        review_record = _publish(
+            submission,
+            snapshot,
+            override_reason=comment if override else "",
+            literature_current_through=literature_current_through,
+            policy=policy,
+            article_locked=article_locked,
+        )
+    prepared = records.prepare_approval(
+        submission=submission,
+        review_record=review_record,
+        actor=actor,
+        action=action,
+        comment=comment,
+        policy=policy,
     )
+    # The authors' notifications name the approval's entry by its id: reserved now, so
+    # that they are written before the lock too.
+    reserved = reserve_entry(actor=actor, action=action, comment=comment)
+    _core.notify_authors(reserved, submission)
     entry = _core.record_step(
         submission=submission,
         name="approve",
@@ -76,20 +103,34 @@ def _do_approve(
         comment=comment,
         data={"content_hash": submission.content_hash, "reviewers": snapshot, **(data or {})},
         action=action,
+        entry_id=reserved.pk,
     )
-    records.sign_approval(submission=submission, entry=entry, review_record=review_record)
-    _core.notify_authors(entry, submission)
+    records.sign_approval(prepared, entry=entry)
     return submission
 
 
-def _publish(submission, snapshot, *, override_reason, literature_current_through):
+def _publish(
+    submission,
+    snapshot,
+    *,
+    override_reason,
+    literature_current_through,
+    policy,
+    article_locked,
+):
     """``override_reason`` is set when the chair approved without the quorum: readers are
     told so, with the reason."""
-    article = (
-        Article.objects.select_for_update().select_related("topic").get(pk=submission.article_id)
-    )
+    if article_locked:
+        article = submission.article
+    else:
+        article = (
+            Article.objects.select_for_update()
+            .select_related("topic")
+            .get(pk=submission.article_id)
+        )
+        submission.article = article
     now = submission.decided_at or timezone.now()
-    months = article.topic.re_review_months or EditorialPolicy.load().re_review_months
+    months = article.topic.re_review_months or policy.re_review_months
     article.published_revision = submission.revision
     article.review_status = ReviewStatus.APPROVED
     article.first_published_at = article.first_published_at or now

@@ -112,9 +112,14 @@ class Signature:
         return {"algorithm": ALGORITHM, "key_id": self.key_id, "value": self.value}
 
 
-def sign(data: bytes) -> Signature:
-    row = current_key()
-    value = base64.b64encode(private_key().sign(data)).decode("ascii")
+def sign(data: bytes, *, key=None) -> Signature:
+    """``data`` signed with the current key (``key``: its row, if the caller has read it
+    with ``current_key`` already; read again if the key file has changed since)."""
+    private = private_key()
+    row = key
+    if row is None or row.key_id != key_id_for(private.public_key()):
+        row = current_key()
+    value = base64.b64encode(private.sign(data)).decode("ascii")
     return Signature(key_id=row.key_id, value=value)
 
 

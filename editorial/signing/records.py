@@ -10,6 +10,7 @@ depends on the newest checkpoint, is added when the record is served; it is veri
 its own (the checkpoint carries its own signature)."""
 
 import json
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +28,6 @@ from editorial.models import (
 from editorial.signing import checkpoints, keys
 from editorial.signing.canonical import CANONICALIZATION, canonical_bytes
 from editorial.signing.checkpoints import utc
-from reviewers.models import BoardMember
 
 RECORD_TYPE = "imprimatur.review-record/v1"
 OVERRIDE_ACTIONS = (AuditAction.SUBMISSION_OVERRIDE_APPROVE,)
@@ -57,9 +57,9 @@ def decision_entry(decision):
 def _printed_name(user):
     """Who approved, as the public may read it: a board member's printed name, else the
     user's full name; never a login name (the audit entry's label has that)."""
-    if user is None:
+    if user is None or not user.is_authenticated:
         return "the editorial system"
-    member = BoardMember.objects.filter(user=user).only("display_name").first()
+    member = getattr(user, "board_member", None)  # cached on the user once read
     return member.display_name if member else (user.get_full_name() or "an editor")
 
 
@@ -76,18 +76,33 @@ def _audit_entries(submission, approval_entry):
     ]
 
 
-def build_record(*, submission, entry, review_record, signed_at):
-    """The record body for the approval ``entry`` of ``submission``."""
+@dataclass
+class PreparedRecord:
+    """What ``prepare_approval`` read: the record's body but for the approval's audit
+    entry and the signing time, and the key that signs it."""
+
+    submission: object
+    review_record: object
+    body: dict
+    key: object
+
+
+def prepare_approval(*, submission, review_record, actor, action, comment, policy=None):
+    """The first half of ``sign_approval``: everything the record states that does not
+    depend on the approval's audit entry (the decisions, the policy, who approved), read
+    in the approving transaction before the audit chain's lock is taken. ``action`` and
+    ``comment`` are the approval entry's to be; ``actor`` its actor."""
+    key = keys.current_key()  # registered (valid from now) before the signing time is taken
     revision = submission.revision
     decisions = list(
         Decision.objects.filter(submission=submission)
         .select_related("assignment__reviewer", "revision", "signature__revision")
         .order_by("created_at", "pk")
     )
-    policy = EditorialPolicy.load()
-    override = entry.action in OVERRIDE_ACTIONS
+    policy = policy or EditorialPolicy.load()
+    override = action in OVERRIDE_ACTIONS
     approvals = sum(decision.outcome == DecisionOutcome.APPROVE for decision in decisions)
-    return {
+    body = {
         "type": RECORD_TYPE,
         "canonicalization": CANONICALIZATION,
         "article": {"id": submission.article_id, "slug": submission.article.slug},
@@ -99,10 +114,10 @@ def build_record(*, submission, entry, review_record, signed_at):
         },
         "approved_at": utc(review_record.approved_at),
         "approval": {
-            "action": entry.action,
-            "by": _printed_name(entry.actor),
+            "action": action,
+            "by": _printed_name(actor),
             "override": override,
-            "override_reason": entry.comment if override else None,
+            "override_reason": comment if override else None,
             "re_review": review_record.is_re_review,
         },
         "decisions": [decision_entry(decision) for decision in decisions],
@@ -112,26 +127,29 @@ def build_record(*, submission, entry, review_record, signed_at):
             "quorum_met": approvals >= policy.quorum,
             "policy_updated_at": utc(policy.updated_at),
         },
+    }
+    return PreparedRecord(submission=submission, review_record=review_record, body=body, key=key)
+
+
+def sign_approval(prepared, *, entry):
+    """Complete the ``prepared`` record with the approval ``entry`` (its hash and the
+    audit entries of the submission up to it), sign and store it. Runs in the approving
+    transaction, under the chain's lock, so an approval never exists without its signed
+    record."""
+    submission = prepared.submission
+    signed_at = timezone.now()
+    body = {
+        **prepared.body,
         "audit": {
             "approval": {"sequence": entry.sequence, "hash": entry.hash},
             "entries": _audit_entries(submission, entry),
         },
         "signed_at": utc(signed_at),
     }
-
-
-def sign_approval(*, submission, entry, review_record):
-    """Build, sign and store the record of this approval. Runs in the approving
-    transaction, so an approval never exists without its signed record."""
-    keys.current_key()  # registered (valid from now) before the signing time is taken
-    signed_at = timezone.now()
-    body = build_record(
-        submission=submission, entry=entry, review_record=review_record, signed_at=signed_at
-    )
     data = canonical_bytes(body)
-    signature = keys.sign(data)
+    signature = keys.sign(data, key=prepared.key)
     return SignedReviewRecord.objects.create(
-        review_record=review_record,
+        review_record=prepared.review_record,
         article_id=submission.article_id,
         revision_number=submission.revision.number,
         approval_sequence=entry.sequence,

@@ -52,14 +52,21 @@ def payload(entry):
     }
 
 
-def queue_event(entry):
-    """Write a delivery for each active endpoint subscribed to ``entry.action``; queue
-    their sending after commit. One query when no endpoint is subscribed."""
-    endpoints = [
+def subscribed(action):
+    """The active endpoints subscribed to ``action`` (one query)."""
+    return [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(is_active=True).only("pk", "events")
-        if endpoint.receives(entry.action)
+        if endpoint.receives(action)
     ]
+
+
+def queue_event(entry, endpoints=None):
+    """Write a delivery for each active endpoint subscribed to ``entry.action`` (or for
+    ``endpoints``, ``subscribed(entry.action)`` read by the caller beforehand); queue
+    their sending after commit. One query when no endpoint is subscribed."""
+    if endpoints is None:
+        endpoints = subscribed(entry.action)
     if not endpoints:
         return []
     body = json.dumps(payload(entry), separators=(",", ":"), ensure_ascii=False)

@@ -1,7 +1,8 @@
 """The audit chain's lock (one for the whole site, held from the first audit entry of a
 transaction to its commit) is taken as late as it can be: an approval publishes the
-article and writes its review record first, and takes the lock only for its audit
-entries, the signed record that needs the approval entry's hash, and the notifications.
+article, writes its review record and the authors' notifications first, and takes the
+lock only for its audit entries and the signed record that needs the approval entry's
+hash (tests/editorial/test_approval_queries.py counts what runs under it).
 Concurrent approvals still never fork the chain (tests/editorial/test_races.py)."""
 
 import pytest
