@@ -185,7 +185,9 @@ def _board_item(submission, *, quorum):
     approvals = sum(1 for d in submission.all_decisions if d.outcome == DecisionOutcome.APPROVE)
     decision_of = {d.assignment_id: d for d in submission.all_decisions}
     for assignment in submission.board_assignments:
-        assignment.board_decision = decision_of.get(assignment.pk)
+        assignment.board_decision = decision = decision_of.get(assignment.pk)
+        # The decision's signature, or None (reading a missing one raises).
+        assignment.board_signature = getattr(decision, "signature", None) if decision else None
     submission.open_assignments = [
         a for a in submission.board_assignments if a.state in ASSIGNMENT_OPEN_STATES
     ]
