@@ -111,6 +111,13 @@ class Submission(ConcurrentTransitionMixin, models.Model):
             ),
             # The submission changelist's order (the admin adds -id).
             models.Index(fields=["-submitted_at", "-id"], name="submission_newest_idx"),
+            # The ids of the submissions in review, from the index alone: the board view's
+            # count of those that need reviewers joins them to their open reviews.
+            models.Index(
+                fields=["id"],
+                name="submission_reviewable_idx",
+                condition=models.Q(state__in=REVIEWABLE_STATES),
+            ),
         ]
 
     def __str__(self):
