@@ -1,11 +1,11 @@
 """The board view's cards are rendered by a Jinja2 template (issue 12: in Django's template
 language they were a third of the ranked pages' time). They must be what the Django
-template gave, character for character (admin/editorial/submission/_board_cards.html, kept
-as the reference with the partials it includes), and escape whatever authors and reviewers
-type."""
+template gave, character for character (board_cards_reference.html beside this file, with
+the partials it includes), and escape whatever authors and reviewers type."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.template import engines
@@ -91,8 +91,8 @@ def django_cards(response):
     """The cards as the Django template renders them, from the page's own context."""
     context = {name: response.context[name] for name in CARD_CONTEXT}
     context["csrf_token"] = response.context["csrf_token"]
-    template = engines["django"].get_template("admin/editorial/submission/_board_cards.html")
-    return template.render(context)
+    reference = Path(__file__).with_name("board_cards_reference.html").read_text()
+    return engines["django"].from_string(reference).render(context)
 
 
 def same_entities(html):
