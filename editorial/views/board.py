@@ -123,8 +123,8 @@ def _page_links(page, show):
     return links
 
 
-# A number no object id shares digits with the rest of an admin URL: reversing a card's
-# URLs with it once per script prefix gives their head and tail.
+# A card's URL reversed once per pattern and script prefix with this number for the id
+# gives the URL's head and tail, between which ``card_url`` puts an id.
 _SENTINEL = 987654321
 
 
