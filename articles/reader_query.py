@@ -5,7 +5,8 @@ history cost four queries, and most of their time was Django compiling them (the
 article's query, with its author-name subqueries, took longer to compile than to run).
 Here the same rows come from one statement whose SQL is built once per process from the
 models' own column lists, so nothing is compiled per request: the article, its topic,
-published revision and stored HTML as columns, and the rest as JSON built by PostgreSQL.
+published revision and stored HTML as columns, and the rest as JSON built by PostgreSQL
+(the references only when the stored HTML, which has them, must be rendered again).
 Each row becomes the model instance the ORM would have made (``Model.from_db``, every
 value through its field's ``to_python``), so templates and ``reader_context`` see no
 difference; tests/articles/test_reader_query.py compares the two paths.
@@ -30,6 +31,7 @@ from articles.models import (
     Revision,
     Topic,
 )
+from articles.rendering import RENDERER_VERSION
 from articles.selectors import RELATED_LIMIT
 
 PARTS = (Article, Topic, Revision, RenderedRevision)
@@ -62,8 +64,9 @@ SELECT {", ".join(_columns(model, alias) for model, alias in zip(PARTS, ALIASES,
       ORDER BY u.id), '[]')::text
    {author_rows.replace("WHERE", "JOIN articles_authorprofile p ON p.user_id = u.id WHERE")}
      AND p.orcid IS NOT NULL AND p.orcid <> ''),
-  (SELECT COALESCE(json_agg(x ORDER BY x.position), '[]')::text
-   FROM {Reference._meta.db_table} x WHERE x.revision_id = r.id),
+  CASE WHEN rh.renderer_version IS DISTINCT FROM {RENDERER_VERSION} THEN
+    (SELECT COALESCE(json_agg(x ORDER BY x.position), '[]')::text
+     FROM {Reference._meta.db_table} x WHERE x.revision_id = r.id) END,
   (SELECT COALESCE(json_agg(q ORDER BY q.rank), '[]')::text FROM (
      SELECT o.id AS pk, o.slug, orv.title, c.position AS curated_position,
        row_number() OVER (ORDER BY c.position ASC NULLS LAST, o.last_reviewed_at DESC,
@@ -92,13 +95,27 @@ WHERE a.slug = %s"""
 def _from_row(model, values):
     """A model instance from its columns, as the ORM makes it (``from_db``), after each
     database value went through its field's converters."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        for converter in field.get_db_converters(connection):
+    attnames, converters = _row_columns(model)
+    converted = list(values)
+    for index, field_converters in converters:
+        value = converted[index]
+        for converter, field in field_converters:
             value = converter(value, field, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+        converted[index] = value
+    return model.from_db(connection.alias, attnames, converted)
+
+
+@functools.cache
+def _row_columns(model):
+    """The attribute names of ``model``'s columns, and (index, [(converter, field)]) for
+    each column whose value is converted (the same backend all along: PostgreSQL)."""
+    fields = model._meta.concrete_fields
+    converters = [
+        (index, [(converter, field) for converter in field.get_db_converters(connection)])
+        for index, field in enumerate(fields)
+        if field.get_db_converters(connection)
+    ]
+    return [field.attname for field in fields], converters
 
 
 # JSON gives these fields' values as the ORM would (text, numbers, booleans, JSON):
@@ -162,10 +179,12 @@ def page_rows(slug):
     """The reader page's rows for ``slug`` in one query, or None where this cannot run
     (not PostgreSQL). ``PageRows.article`` is None if there is no such article; it
     carries its topic, published revision (with its stored HTML, if any) and author names
-    like ``selectors.reader_article``. For a published article ``references``,
-    ``related`` and ``history`` are what the page needs (``related`` and ``history`` as
-    ``selectors.related_questions`` and ``selectors.review_history`` return them); for one
-    with nothing published they are None."""
+    like ``selectors.reader_article``. For a published article ``related`` and ``history``
+    are what the page needs (as ``selectors.related_questions`` and
+    ``selectors.review_history`` return them), and ``references`` the revision's
+    references only if its stored HTML is missing or from another renderer version (the
+    page renders it from them; else None: the stored HTML has them). For an article with
+    nothing published all three are None."""
     if connection.vendor != "postgresql":
         return None
     with _prepared_cursor() as cursor:
@@ -192,8 +211,9 @@ def page_rows(slug):
         rendered = _from_row(RenderedRevision, parts[3])
         RenderedRevision.revision.field.set_cached_value(rendered, revision)
     Revision.rendered.related.set_cached_value(revision, rendered)
-    references = [_from_json(Reference, data) for data in json.loads(references)]
-    revision._prefetched_objects_cache = {"references": references}
+    if references is not None:  # the stored HTML is missing or outdated: render it
+        references = [_from_json(Reference, data) for data in json.loads(references)]
+        revision._prefetched_objects_cache = {"references": references}
     records = []
     for data in json.loads(history):
         record = _from_json(ReviewRecord, data)

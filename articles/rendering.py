@@ -18,7 +18,8 @@ from django.utils.text import Truncator
 # A library upgrade that changes output must bump it too, or stored pages keep the old
 # (approved) output, which is the point of storing them.
 # 2: the plain-language version's own summary and safety note.
-RENDERER_VERSION = 2
+# 3: the reference lists, citations and cut summaries (``articles.fragments``).
+RENDERER_VERSION = 3
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",

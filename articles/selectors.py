@@ -217,13 +217,13 @@ def reader_article(slug):
 
 def pending_revision(article):
     """The revision in review of an article that has never been approved (shown only when
-    the policy publishes pending articles), with its references; or None."""
+    the policy publishes pending articles), with its stored HTML (which has its
+    references); or None."""
     if article.published_revision_id or article.review_status not in PENDING_STATUSES:
         return None
     return (
         article.revisions.filter(locked_at__isnull=False)
         .select_related("rendered")
-        .prefetch_related(Prefetch("references", queryset=Reference.objects.order_by("position")))
         .order_by("-number")
         .first()
     )

@@ -12,36 +12,48 @@ import logging
 
 from django.db import DatabaseError, transaction
 
+from articles import fragments
 from articles.models import RenderedRevision, Revision
 from articles.rendering import RENDERER_VERSION, plain_text, render_revision
 
 logger = logging.getLogger(__name__)
 
 
-def revision_fields(revision, *, reference_count):
-    """The rendered fields of ``revision`` (see ``rendering.render_revision``): the stored
-    ones for a submitted revision, rendering and storing them first if they are missing or
-    from another renderer version; a draft's rendered live."""
-    if revision.pk is None or not revision.is_locked:
-        return render_revision(revision, reference_count=reference_count)
-    try:
-        stored = revision.rendered
-    except RenderedRevision.DoesNotExist:
-        stored = None
-    if stored is not None and stored.renderer_version == RENDERER_VERSION:
-        return stored.fields
-    fields = render_revision(revision, reference_count=reference_count)
+def revision_fields(revision, *, references):
+    """The rendered fields of ``revision`` (``rendering.render_revision`` and
+    ``fragments.revision_fragments``): the stored ones for a submitted revision, rendering
+    and storing them first if they are missing or from another renderer version; a
+    draft's rendered live. ``references``: the revision's references in position order,
+    or a function returning them (called only to render)."""
+    if revision.pk is not None and revision.is_locked:
+        try:
+            stored = revision.rendered
+        except RenderedRevision.DoesNotExist:
+            stored = None
+        if stored is not None and stored.renderer_version == RENDERER_VERSION:
+            return stored.fields
+    fields = render_all(revision, references() if callable(references) else references)
+    if revision.pk is not None and revision.is_locked:
+        _store(revision, fields)
+    return fields
+
+
+def revision_store_rendered(revision, *, references=None):
+    """Render a submitted revision's fields and store them (in the caller's transaction,
+    if any). Returns the fields."""
+    if references is None:
+        references = list(revision.references.order_by("position"))
+    fields = render_all(revision, references)
     _store(revision, fields)
     return fields
 
 
-def revision_store_rendered(revision, *, reference_count=None):
-    """Render a submitted revision's fields and store them (in the caller's transaction,
-    if any). Returns the fields."""
-    if reference_count is None:
-        reference_count = revision.references.count()
-    fields = render_revision(revision, reference_count=reference_count)
-    _store(revision, fields)
+def render_all(revision, references):
+    """Every stored field of ``revision``, rendered now."""
+    fields = render_revision(revision, reference_count=len(references))
+    fields.update(
+        fragments.revision_fragments(revision, references, summary_text=fields["summary_text"])
+    )
     return fields
 
 

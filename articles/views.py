@@ -110,12 +110,12 @@ def _shown_of(article):
 
 def _render_article(slug, audience):
     rows = reader_query.page_rows(slug)  # PostgreSQL: one prepared query
-    if rows is not None and rows.references is not None:  # published
+    if rows is not None and rows.history is not None:  # published
         article, references, related, history = rows
         revision = article.published_revision
     else:  # pending, missing, or SQLite
         article, revision = _shown_of(rows.article) if rows is not None else _shown(slug)
-        references, related = list(revision.references.all()), None
+        references = related = None  # references: read only if its HTML must be rendered
         # A never-approved article has no review history: save the query.
         history = None if article.published_revision_id else []
     context = reader_context(

@@ -113,7 +113,7 @@ def test_stored_html_has_them_and_html_from_the_previous_renderer_is_redone():
     )
     assert revision in stored_html.revisions_to_render()
     revision.refresh_from_db()
-    fields = stored_html.revision_fields(revision, reference_count=5)
+    fields = stored_html.revision_fields(revision, references=list(revision.references.all()))
     assert PATIENT_NOTE in fields["patient_safety_html"]
     assert RenderedRevision.objects.get(revision=revision).renderer_version == RENDERER_VERSION
 

@@ -10,8 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from articles import reader_query, selectors, stored_html, views
-from articles.models import Article, AuthorProfile
+from articles.models import Article, AuthorProfile, RenderedRevision
 from articles.notices import Notice
+from articles.rendering import RENDERER_VERSION
 from tests.articles.test_reader_queries import build_article
 from tests.factories import ArticleFactory, UserFactory
 
@@ -57,7 +58,7 @@ def test_one_query_page_is_the_orm_page(orm_only, audience, stored):
 
 
 def test_rows_match_the_orm_rows():
-    article = rich_article()
+    article = rich_article()  # no stored HTML yet: the references are read to render it
     rows = reader_query.page_rows(article.slug)
     expected = selectors.reader_article(article.slug)
     assert rows.article.author_names == list(expected.author_names)
@@ -75,6 +76,22 @@ def test_rows_match_the_orm_rows():
     ]
     for name in ("first_published_at", "last_reviewed_at", "next_review_due", "reviewed_by"):
         assert getattr(rows.article, name) == getattr(expected, name)
+
+
+def test_references_are_read_only_when_the_stored_html_must_be_rendered(orm_only):
+    """The stored HTML has the reference lists and citations (articles.fragments): the
+    page's statement reads the references only for a revision whose stored HTML is
+    missing or from another renderer version, and the page is the same either way."""
+    article = rich_article()
+    revision = article.published_revision
+    RenderedRevision.objects.filter(revision=revision).delete()
+    assert [r.position for r in reader_query.page_rows(article.slug).references] == [1, 2, 3]
+    first_html, _ = views._render_article(article.slug, "professional")  # stores it
+    assert reader_query.page_rows(article.slug).references is None
+    assert views._render_article(article.slug, "professional")[0] == first_html
+    assert orm_only(article.slug, "professional")[0] == first_html
+    RenderedRevision.objects.filter(revision=revision).update(renderer_version=RENDERER_VERSION - 1)
+    assert [r.position for r in reader_query.page_rows(article.slug).references] == [1, 2, 3]
 
 
 def test_missing_and_unpublished_articles_are_404():

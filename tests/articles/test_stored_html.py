@@ -2,12 +2,14 @@
 with the renderer version; older revisions are rendered on first read; ``rerender`` does
 them all ahead; drafts render live; nothing of this touches the content hash."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 
 from articles import rendering, stored_html
 from articles.models import RenderedRevision, Revision
-from articles.presentation import reader_context
+from articles.presentation import json_ld_script, reader_context
 from articles.rendering import RENDERER_VERSION
 from editorial import services
 from tests.articles.reader_support import lock_and_publish, make_reviewers
@@ -25,6 +27,19 @@ from tests.factories import ArticleFactory, ReferenceFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db
 
+# What articles.rendering renders from the revision's Markdown.
+MARKDOWN_FIELDS = {
+    "summary_html",
+    "body_html",
+    "patient_html",
+    "patient_summary_html",
+    "patient_safety_html",
+    "safety_html",
+    "summary_text",
+}
+REFERENCE_LIST_TAGS = {"section", "h2", "ol", "li", "span", "div", "cite", "a"}
+REFERENCE_LIST_ATTRIBUTES = {"class", "id", "aria-labelledby", "aria-hidden", "href", "rel"}
+
 
 def published_revision(title="Stored once?", body="Evidence [1]."):
     revision = RevisionFactory(article=ArticleFactory(), number=1, title=title, body=body)
@@ -37,18 +52,18 @@ def test_submission_stores_every_rendered_field(article, draft, author):
     services.submission_submit(article=article, revision=draft, actor=author)
     stored = RenderedRevision.objects.get(revision=draft)
     assert stored.renderer_version == RENDERER_VERSION
-    assert set(stored.fields) == {
-        "summary_html",
-        "body_html",
-        "patient_html",
-        "patient_summary_html",
-        "patient_safety_html",
-        "safety_html",
-        "summary_text",
+    assert set(stored.fields) == MARKDOWN_FIELDS | {
+        "references_html",
+        "citations_ld",
+        "meta_description",
+        "answer_text",
     }
-    assert stored.fields == rendering.render_revision(
-        draft, reference_count=draft.references.count()
-    )
+    assert set(stored.fields["references_html"]) == {"professional", "patient"}
+    references = list(draft.references.order_by("position"))
+    assert stored.fields == stored_html.render_all(draft, references)
+    assert {
+        key: value for key, value in stored.fields.items() if key in MARKDOWN_FIELDS
+    } == rendering.render_revision(draft, reference_count=len(references))
 
 
 def test_the_reader_page_serves_the_stored_html_not_a_fresh_render(client, monkeypatch):
@@ -115,9 +130,8 @@ def test_stored_html_of_every_payload_holds_only_allowed_markup(payload, author,
     article = publish(author, chair, text=payload)
     article.refresh_from_db()
     stored = RenderedRevision.objects.get(revision=article.published_revision_id)
-    for name, html in stored.fields.items():
-        if name == "summary_text":
-            continue  # plain text, escaped by the template
+    for name in MARKDOWN_FIELDS - {"summary_text"}:  # plain text, escaped by the template
+        html = stored.fields[name]
         assert "<script" not in html.lower(), name
         page = Page(html)
         assert page.comments == []
@@ -128,3 +142,20 @@ def test_stored_html_of_every_payload_holds_only_allowed_markup(payload, author,
                 assert attribute in allowed | ({"rel"} if tag == "a" else set()), (tag, attribute)
                 if attribute == "href":
                     assert is_safe_url(value), value
+    # The reference lists: the template's markup only, every author's value escaped.
+    for audience, html in stored.fields["references_html"].items():
+        page = Page(html)
+        assert "<script" not in html.lower(), audience
+        assert page.comments == []
+        assert {tag for tag, _ in page.tags} <= REFERENCE_LIST_TAGS, audience
+        for tag, attrs in page.tags:
+            for attribute, value in attrs:
+                assert attribute in REFERENCE_LIST_ATTRIBUTES, (tag, attribute)
+                if attribute == "href":
+                    assert is_safe_url(value), value
+    # The citations are data, escaped when the page puts them in its script element.
+    citations = json.loads(stored.fields["citations_ld"])
+    assert [citation["name"] for citation in citations] == [payload[:500], payload[:500]]
+    script = json_ld_script({"name": payload}, citations=stored.fields["citations_ld"])
+    assert "<" not in script
+    assert json.loads(script) == {"name": payload, "citation": citations}

@@ -6,10 +6,11 @@ content hashes (of the source, not the HTML) are never touched."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Prefetch
 from tqdm import tqdm
 
 from articles import page_cache, stored_html
+from articles.models import Reference
 from articles.rendering import RENDERER_VERSION
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=200)
 
     def handle(self, *args, batch_size, verbosity, **options):
-        pending = stored_html.revisions_to_render().annotate(reference_count=Count("references"))
+        pending = stored_html.revisions_to_render().prefetch_related(
+            Prefetch("references", queryset=Reference.objects.order_by("position"))
+        )
         total = pending.count()
         done, last_pk = 0, 0
         with tqdm(total=total, unit="revision", disable=verbosity == 0) as bar:
@@ -28,7 +31,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     for revision in batch:
                         stored_html.revision_store_rendered(
-                            revision, reference_count=revision.reference_count
+                            revision, references=list(revision.references.all())
                         )
                     page_cache.page_changed(
                         *{page_cache.article_scope(r.article_id) for r in batch}
