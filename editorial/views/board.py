@@ -2,21 +2,20 @@
 reason, then a confirmation page, then the signed override), confirm a reviewer's
 rejection, withdraw or reassign an assignment."""
 
-import functools
-
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
+from articles.presentation import stored_path
 from editorial import selectors, services
 from editorial.actions import AUTHOR_EMAIL_SUBJECTS, AuditAction
 from editorial.board import BoardFilter, board_overview
@@ -123,27 +122,6 @@ def _page_links(page, show):
     return links
 
 
-# A card's URL reversed once per pattern and script prefix with this number for the id
-# gives the URL's head and tail, between which ``card_url`` puts an id.
-_SENTINEL = 987654321
-
-
-@functools.cache
-def _url_parts(name, script_prefix):
-    url = reverse(name, args=[_SENTINEL])
-    head, found, tail = url.partition(str(_SENTINEL))
-    return (head, tail) if found and str(_SENTINEL) not in tail else None
-
-
-def card_url(name, pk):
-    """``reverse(name, args=[pk])`` for an integer ``pk``, the pattern resolved once per
-    script prefix: a page of cards names some 200 URLs of a handful of patterns."""
-    parts = _url_parts(name, get_script_prefix())
-    if parts is None or not isinstance(pk, int):
-        return reverse(name, args=[pk])
-    return f"{parts[0]}{pk}{parts[1]}"
-
-
 CARD_CONTEXT = ("items", "quorum", "today", "here", "empty_text", "override_choices")
 
 
@@ -151,7 +129,7 @@ def render_cards(context):
     """The cards of the board, by the Jinja2 template (``context``: the page's, with the
     request's ``csrf_token``): HTML that the page's Django template inserts as it is."""
     cards = {name: context[name] for name in CARD_CONTEXT}
-    cards.update(csrf_token=context["csrf_token"], card_url=card_url)
+    cards["csrf_token"] = context["csrf_token"]
     # Jinja2 escaped every value it put in (autoescape): the page inserts it as it is.
     return mark_safe(render_to_string("editorial/board_cards.html", cards, using="jinja2"))
 
@@ -173,7 +151,7 @@ def board_view(request):
         item.age = age_in_words(item.submission.submitted_at, today)
         item.can_override = item.submission.state == "under_review"
         item.back = f"{here}#submission-{pk}"  # where the card's buttons come back to
-        item.candidates_url = card_url("admin:editorial_submission_candidates", pk) + (
+        item.candidates_url = stored_path("admin:editorial_submission_candidates", pk) + (
             "?" + urlencode({"next": item.back})
         )
     context = {

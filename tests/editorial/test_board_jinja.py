@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from editorial import services
 from editorial.models import Assignment, DecisionOutcome
-from editorial.views.board import CARD_CONTEXT, card_url
+from editorial.views.board import CARD_CONTEXT
 from tests.factories import (
     TEST_PASSWORD,
     ArticleFactory,
@@ -177,8 +177,10 @@ def test_every_form_on_the_page_carries_the_requests_csrf_token(client, chair, b
     assert len(set(tokens)) == 1
 
 
-def test_card_urls_are_what_reverse_gives(busy_board):
-    pk = busy_board["hostile"].pk
+def test_the_cards_urls_are_what_reverse_gives(busy_board):
+    """The cards name some 200 admin URLs: the Jinja2 environment's ``url`` builds each
+    pattern once (articles.presentation.stored_path)."""
+    template = engines["jinja2"].from_string("{{ url(name, pk) }}")
     for name in [
         "admin:editorial_submission_change",
         "admin:editorial_submission_assign",
@@ -188,8 +190,5 @@ def test_card_urls_are_what_reverse_gives(busy_board):
         "admin:editorial_assignment_change",
         "admin:editorial_assignment_withdraw",
     ]:
-        for value in (pk, 1, 987654321, 10**12):
-            assert card_url(name, value) == reverse(name, args=[value]), (name, value)
-    assert card_url("admin:articles_article_change", "a/b") == reverse(
-        "admin:articles_article_change", args=["a/b"]
-    )
+        for pk in (busy_board["hostile"].pk, 1, 10**12):
+            assert template.render({"name": name, "pk": pk}) == reverse(name, args=[pk])
