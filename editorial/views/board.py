@@ -127,10 +127,11 @@ CARD_CONTEXT = ("items", "quorum", "today", "here", "empty_text", "override_choi
 
 def render_cards(context):
     """The cards of the board, by the Jinja2 template (``context``: the page's, with the
-    request's ``csrf_token``): HTML that the page's Django template inserts as it is."""
+    request's ``csrf_token``): HTML that the page's Django template inserts as it is,
+    Jinja2 having escaped every value it put in (autoescape, tests/editorial/
+    test_board_jinja.py)."""
     cards = {name: context[name] for name in CARD_CONTEXT}
     cards["csrf_token"] = context["csrf_token"]
-    # Jinja2 escaped every value it put in (autoescape): the page inserts it as it is.
     return mark_safe(render_to_string("editorial/board_cards.html", cards, using="jinja2"))
 
 
