@@ -11,11 +11,13 @@ give: ``url`` (``{% url %}``; URLs without arguments reversed once per script pr
 ``static`` (``{% static %}``), ``date`` (Django's ``date`` filter, after converting to the
 current time zone with Django's ``template_localtime``; the page's three formats without
 Django's general formatter) and ``django_include`` (a Django template shared with a staff page, such
-as the override statement, rendered by Django)."""
+as the override statement, rendered by Django). The chair's board view's cards
+(editorial/jinja2/) use the same environment, and Django's ``pluralize``."""
 
 import functools
 
 from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix
@@ -92,4 +94,5 @@ def environment(**options):
     env = Environment(**options)
     env.globals.update(url=url, static=static, django_include=django_include)
     env.filters["date"] = date
+    env.filters["pluralize"] = pluralize  # Django's, for the board view's cards (editorial/)
     return env

@@ -35,7 +35,9 @@ from common import (  # noqa: E402 - bench/common.py
     use_own_database,
 )
 
-DATABASE = "imprimatur_bench_staff"
+# BENCH_STAFF_DATABASE names another (say, a copy made with CREATE DATABASE … TEMPLATE, to
+# compare two branches whose migrations differ on the same data).
+DATABASE = os.environ.get("BENCH_STAFF_DATABASE", "imprimatur_bench_staff")
 ARTICLES = 50_000
 PER_SUBMISSION = 3
 REVIEWERS = 100

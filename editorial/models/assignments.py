@@ -188,6 +188,13 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
                 name="assignment_escalated_idx",
                 condition=models.Q(escalated_at__isnull=False),
             ),
+            # The board view's count of open reviews escalated to the chair, from the index
+            # alone (escalations stay on closed assignments: the index above grows forever).
+            models.Index(
+                fields=["escalated_at"],
+                name="assignment_escalated_open_idx",
+                condition=models.Q(escalated_at__isnull=False, state__in=ASSIGNMENT_OPEN_STATES),
+            ),
             # The chair's lists (all open, every assignment): ordered by due date, then id.
             models.Index(due_on_expression(), models.F("id"), name="assignment_due_on_idx"),
         ]

@@ -4,14 +4,18 @@ rejection, withdraw or reassign an assignment."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
+from articles.presentation import stored_path
 from editorial import selectors, services
 from editorial.actions import AUTHOR_EMAIL_SUBJECTS, AuditAction
 from editorial.board import BoardFilter, board_overview
@@ -118,6 +122,19 @@ def _page_links(page, show):
     return links
 
 
+CARD_CONTEXT = ("items", "quorum", "today", "here", "empty_text", "override_choices")
+
+
+def render_cards(context):
+    """The cards of the board, by the Jinja2 template (``context``: the page's, with the
+    request's ``csrf_token``): HTML that the page's Django template inserts as it is,
+    Jinja2 having escaped every value it put in (autoescape, tests/editorial/
+    test_board_jinja.py)."""
+    cards = {name: context[name] for name in CARD_CONTEXT}
+    cards["csrf_token"] = context["csrf_token"]
+    return mark_safe(render_to_string("editorial/board_cards.html", cards, using="jinja2"))
+
+
 def board_view(request):
     """The chair's board view: one page of open submissions (``?page=``, 20 cards, oldest
     first) under one filter (``?show=``: see ``BoardFilter``), and the figures over all
@@ -135,7 +152,7 @@ def board_view(request):
         item.age = age_in_words(item.submission.submitted_at, today)
         item.can_override = item.submission.state == "under_review"
         item.back = f"{here}#submission-{pk}"  # where the card's buttons come back to
-        item.candidates_url = reverse("admin:editorial_submission_candidates", args=[pk]) + (
+        item.candidates_url = stored_path("admin:editorial_submission_candidates", pk) + (
             "?" + urlencode({"next": item.back})
         )
     context = {
@@ -156,7 +173,10 @@ def board_view(request):
         "here": here,
         "empty_text": EMPTY_TEXT[show],
         "override_choices": OverrideForm.base_fields["outcome"].choices,
+        # One token for every form on the page, the chrome's and the cards'.
+        "csrf_token": get_token(request),
     }
+    context["cards"] = render_cards(context)
     return TemplateResponse(request, "admin/editorial/submission/board.html", context)
 
 
