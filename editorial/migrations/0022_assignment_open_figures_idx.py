@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0020_assignment_recent_review_idx'),
+        ('editorial', '0021_board_counts_indexes'),
         ('reviewers', '0005_board_member_orcid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
