@@ -5,6 +5,8 @@ and a page of cards is chosen from the first of them in date order, without sort
 index whose condition or columns do not match the statement's is never used: the plan
 says."""
 
+import re
+
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +28,14 @@ def plan(sql, params=None):
 def test_the_figures_can_be_counted_from_the_partial_indexes(accepted):
     plan_text = plan(*board_counts_statement(quorum=2, today=timezone.localdate()))
     assert "Index Only Scan using submission_reviewable_idx" in plan_text
-    assert "Index Only Scan using assignment_escalated_open_idx" in plan_text
+    # The escalated open reviews: from their own index, or (the test database is small,
+    # and the costs come out close) from the insights' index of every open assignment,
+    # which covers escalated_at too. Never from the table.
+    assert re.search(
+        r"Index Only Scan using (assignment_escalated_open_idx|assignment_open_figures_idx)",
+        plan_text,
+    ), plan_text
+    assert "Scan on editorial_assignment" not in plan_text.replace("Index Only Scan", "")
 
 
 def test_a_deep_page_skips_index_entries_instead_of_sorting_every_open_submission(accepted):
