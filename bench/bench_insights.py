@@ -342,6 +342,7 @@ def main():
         pdf = dossier_pdf(article_dossier(article, for_chair=True))
         timings.append(time.perf_counter() - started)
         size = len(pdf)
+    print("dossier PDF, each of 5 runs: " + ", ".join(f"{t:.2f} s" for t in timings))
     report(
         "dossier",
         f"dossier PDF, {entries} audit entries ({size / 1024:.0f} KiB)",
