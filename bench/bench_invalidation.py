@@ -42,7 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import database_urls, quick, report  # noqa: E402 - bench/common.py, beside this script
+from common import (  # noqa: E402 - bench/common.py, beside this script
+    backend_cpu_seconds,
+    database_urls,
+    quick,
+    report,
+)
 
 DATABASE = os.environ.get("BENCH_INVALIDATION_DATABASE", "imprimatur_bench_invalidation")
 ARTICLES = 1_000
@@ -279,20 +284,6 @@ def full_cycles_per_second(author, chair, writers=WRITERS):
     )
 
 
-def _backend_cpu_seconds():
-    """CPU time so far of this connection's PostgreSQL backend (a local server: /proc)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _prepare_queue(article_ids, author, chair):
     """Untimed: one submission under review on each article, through the services."""
     from articles.models import Article
@@ -324,14 +315,14 @@ def _approve_queue(article_ids, author_id, chair_id, deliver_in_writer, barrier,
         author, chair = users.get(pk=author_id), users.get(pk=chair_id)
         queue = _prepare_queue(article_ids, author, chair)
         chair = users.select_related("board_member").get(pk=chair_id)  # as a request has it
-        backend_before = _backend_cpu_seconds()
+        backend_before = backend_cpu_seconds()
         barrier.wait()
         cpu_before = time.process_time()
         for submission in queue:
             services.submission_approve(submission=submission, actor=chair, comment="Bench")
             done += 1
         cpu = time.process_time() - cpu_before
-        backend_after = _backend_cpu_seconds()
+        backend_after = backend_cpu_seconds()
         if backend_before is not None and backend_after is not None:
             backend_cpu = backend_after - backend_before
     except Exception as failure:  # noqa: BLE001 - reported by the parent

@@ -187,3 +187,17 @@ CROSS JOIN LATERAL (SELECT CASE
         THEN CASE WHEN k = 2 AND s.id %% 5 = 0 THEN 'declined' ELSE 'completed' END
     WHEN k = 2 THEN 'invited' ELSE 'accepted' END AS state) AS st;
 """
+
+
+def backend_cpu_seconds():
+    """CPU time so far of this connection's PostgreSQL backend (a local server: /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
